@@ -1,0 +1,3 @@
+from policy_kit.cli import app
+
+app()

@@ -1,0 +1,135 @@
+"""Locale-aware numbers, money, percentages and dates for every text that leaves a run.
+
+All formatting goes through Babel (CLDR data), so fr-BE gets a decimal comma, a narrow
+no-break space between thousands and a no-break space before « % » and « € ».
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+from babel import Locale
+from babel.dates import format_date as _babel_date
+from babel.numbers import format_decimal, format_percent
+
+LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+MISSING = "–"
+
+
+def locale_for(language: str) -> str:
+    try:
+        return LOCALES[language]
+    except KeyError:
+        raise ValueError(f"unsupported language {language!r}; expected one of {sorted(LOCALES)}") from None
+
+
+def _pattern(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+
+
+def round_sig(x: float, sig: int = 2) -> float:
+    """Round to `sig` significant figures (text rounds for the reader; the annex keeps exact values)."""
+    if x == 0 or not math.isfinite(x):
+        return x
+    return round(x, sig - 1 - int(math.floor(math.log10(abs(x)))))
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and not math.isfinite(x))
+
+
+def number(x: float | None, decimals: int = 0, language: str = "fr") -> str:
+    """1 234,5 in fr-BE; 1.234,5 in nl-BE; 1,234.5 in en-GB."""
+    if _missing(x):
+        return MISSING
+    return format_decimal(x, format=_pattern(decimals), locale=locale_for(language))
+
+
+def percent(share: float | None, decimals: int = 0, language: str = "fr") -> str:
+    """A share (0.123) as a percentage: « 12 % » in fr-BE."""
+    if _missing(share):
+        return MISSING
+    return format_percent(share, format=_pattern(decimals) + " %", locale=locale_for(language)).replace(
+        " %", NBSP + "%"
+    )
+
+
+def points(pp: float | None, decimals: int = 0, language: str = "fr") -> str:
+    """Percentage points: « 4 points » (fr), « 4 procentpunt » (nl), « 4 points » (en)."""
+    unit = {"fr": "points", "nl": "procentpunt", "en": "points"}[language]
+    return f"{number(pp, decimals, language)}{NBSP}{unit}"
+
+
+_MONEY_SCALES = ((1e9, {"fr": "Md€", "nl": "mld. €", "en": "bn"}), (1e6, {"fr": "M€", "nl": "mln. €", "en": "m"}))
+
+
+def money(x: float | None, decimals: int | None = None, language: str = "fr", scale: str = "auto") -> str:
+    """Euros with the unit after the number in fr/nl (« 4,2 M€ », « 61,77 € »); « €4.2m » in en-GB.
+
+    scale="auto" switches to millions from 1 M€ and to billions from 1 Md€; scale="unit" never scales.
+    """
+    if _missing(x):
+        return MISSING
+    divisor, unit = 1.0, "€"
+    if scale == "auto":
+        for threshold, units in _MONEY_SCALES:
+            if abs(x) >= threshold:
+                divisor, unit = threshold, units[language]
+                break
+    value = x / divisor
+    if decimals is None:
+        decimals = 1 if divisor > 1 and abs(value) < 100 else (2 if divisor == 1 and abs(value) < 100 and value != int(value) else 0)
+    body = number(value, decimals, language)
+    if language == "en":
+        sign = "-" if value < 0 else ""
+        suffix = unit if divisor > 1 else ""
+        return f"{sign}€{number(abs(value), decimals, language)}{suffix}"
+    return f"{body}{NBSP}{unit}"
+
+
+def ratio(x: float | None, decimals: int = 1, language: str = "fr") -> str:
+    """A return per euro: « 2,3 € par euro investi » is prose; this gives « 2,3 »."""
+    return number(x, decimals, language)
+
+
+def date(value: dt.date | str, language: str = "fr") -> str:
+    """« 23 novembre 2026 » in fr-BE, « 23 november 2026 » in nl-BE, « 23 November 2026 » in en-GB."""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return _babel_date(value, format="long", locale=locale_for(language))
+
+
+def month_year(value: dt.date | str, language: str = "fr") -> str:
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return _babel_date(value, format="MMMM y", locale=locale_for(language))
+
+
+_URL = re.compile(r"(https?://\S+)")
+_SPACES = "[ \u00a0\u202f]*"
+
+
+def typography(text: str, language: str = "fr") -> str:
+    """French punctuation spacing: no-break space before « : » and inside guillemets, narrow one before ; ! ?
+
+    URLs and clock times (12:30) are left alone: a mark is treated only when a space or the end follows it.
+    """
+    if language != "fr":
+        return text
+    parts = _URL.split(text)
+    for i in range(0, len(parts), 2):  # odd indices are URLs
+        s = parts[i]
+        s = re.sub("«" + _SPACES, "«" + NBSP, s)
+        s = re.sub(_SPACES + "»", NBSP + "»", s)
+        s = re.sub(r"(\S)" + _SPACES + r":(?=\s|$)", "\\1" + NBSP + ":", s)
+        s = re.sub(r"(\S)" + _SPACES + r"([;!?])(?=\s|$|[»)])", "\\1" + NNBSP + "\\2", s)
+        parts[i] = s
+    return "".join(parts)
+
+
+def language_name(language: str) -> str:
+    return Locale.parse(locale_for(language)).get_display_name(locale_for(language))

@@ -1,0 +1,170 @@
+"""Load a params YAML file into the typed model, reporting every problem with file, line and key path."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from policy_kit.errors import ParamsError, Problem
+
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class LoadedYaml:
+    data: Any
+    lines: dict[KeyPath, int]  # key path → 1-based line of the key (or item)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as ISO strings (papermill passes JSON-safe values only)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_yaml(path: Path) -> LoadedYaml:
+    """Parse YAML keeping the line of every key; duplicate keys and syntax errors are refused."""
+    where = str(path)
+    if not path.exists():
+        raise ParamsError(f"Params file not found: {where}")
+    text = path.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else ("?", "?")
+        raise ParamsError(
+            f"{where}: YAML syntax error",
+            [Problem(f"{where}:{line}:{col}", f"{exc.problem}" + (f" ({exc.context})" if exc.context else ""))],
+        ) from None
+    if node is None:
+        raise ParamsError(f"{where}: the file is empty", [Problem(f"{where}:1", "no parameters found", "a YAML mapping")])
+    lines: dict[KeyPath, int] = {}
+    problems: list[Problem] = []
+    _walk(node, (), lines, problems, where)
+    if problems:
+        raise ParamsError(f"{where}: invalid YAML structure", problems)
+    data = yaml.load(text, Loader=_Loader)
+    return LoadedYaml(data, lines)
+
+
+def _walk(node: yaml.Node, path: KeyPath, lines: dict, problems: list, where: str) -> None:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                problems.append(
+                    Problem(f"{where}:{line}", f"duplicate key '{_dotted(path + (key,))}'", found=f"first set on line {seen[key]}")
+                )
+            seen[key] = line
+            lines[path + (key,)] = line
+            _walk(value_node, path + (key,), lines, problems, where)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[path + (i,)] = item.start_mark.line + 1
+            _walk(item, path + (i,), lines, problems, where)
+
+
+def _dotted(path: KeyPath) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _line_for(path: KeyPath, lines: dict[KeyPath, int]) -> int | None:
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return lines.get(())
+
+
+def _model_at(model: type[BaseModel], path: KeyPath) -> type[BaseModel] | None:
+    """The pydantic model that holds the last key of `path`, for 'did you mean' hints."""
+    current: Any = model
+    for part in path:
+        current = _unwrap(current)
+        if isinstance(part, int) or (get_origin(current) is dict):
+            args = get_args(current)
+            current = args[-1] if args else None
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
+            return None
+        current = current.model_fields[part].annotation
+    current = _unwrap(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Optional[X] / list[X] / dict[str, X] → X, so hints reach the model inside."""
+    for _ in range(4):
+        origin = get_origin(annotation)
+        if origin in (list, tuple) or (origin is not None and origin is not dict and get_args(annotation)):
+            models = [a for a in get_args(annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
+            if models:
+                annotation = models[0]
+                continue
+            if origin in (list, tuple):
+                annotation = get_args(annotation)[0]
+                continue
+        break
+    return annotation
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def validation_problems(
+    exc: ValidationError, model: type[BaseModel], lines: dict[KeyPath, int], where: str
+) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        line = _line_for(loc, lines)
+        place = f"{where}:{line}" if line else where
+        key = _dotted(loc)
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            parent = _model_at(model, loc[:-1])
+            options = sorted(parent.model_fields) if parent else []
+            close = difflib.get_close_matches(str(loc[-1]), options, n=1, cutoff=0.5)
+            hint = f"did you mean '{close[0]}'?" if close else (f"valid keys: {', '.join(options)}" if options else None)
+            problems.append(Problem(place, f"unknown key '{key}'", hint=hint))
+        elif kind == "missing":
+            problems.append(Problem(place, f"missing key '{key}'", expected="a value"))
+        else:
+            msg = err["msg"].removeprefix("Value error, ")
+            found = None if kind.startswith("value_error") or "input" not in err else _describe(err["input"])
+            problems.append(Problem(place, f"'{key}': {msg}", found=found))
+    return problems
+
+
+def validate_file(path: Path, model: type[BaseModel]) -> tuple[BaseModel, LoadedYaml]:
+    loaded = read_yaml(path)
+    if not isinstance(loaded.data, dict):
+        raise ParamsError(f"{path}: expected a YAML mapping at the top level", [Problem(f"{path}:1", "not a mapping", found=type(loaded.data).__name__)])
+    try:
+        return model.model_validate(loaded.data, context={"params_dir": path.parent}), loaded
+    except ValidationError as exc:
+        problems = validation_problems(exc, model, loaded.lines, str(path))
+        raise ParamsError(f"{path}: {len(problems)} problem(s) in the params", problems) from None
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -1,0 +1,37 @@
+import datetime as dt
+
+from policy_kit import formatting as f
+
+NB, NN = "\u00a0", "\u202f"
+
+
+def test_fr_be_numbers_money_percent_dates():
+    assert f.number(1234.5, 1) == f"1{NN}234,5"
+    assert f.number(1279170) == f"1{NN}279{NN}170"
+    assert f.percent(0.123, 1) == f"12,3{NB}%"
+    assert f.percent(0.12) == f"12{NB}%"
+    assert f.money(4_200_000) == f"4,2{NB}M€"
+    assert f.money(61.77) == f"61,77{NB}€"
+    assert f.money(300_000) == f"300{NN}000{NB}€"
+    assert f.date(dt.date(2023, 9, 21)) == "21 septembre 2023"
+
+
+def test_other_languages_use_their_locale():
+    assert f.number(1234.5, 1, "nl") == "1.234,5"
+    assert f.number(1234.5, 1, "en") == "1,234.5"
+    assert f.date("2023-09-21", "nl") == "21 september 2023"
+    assert f.money(4_200_000, language="en") == "€4.2m"
+
+
+def test_french_typography_spaces():
+    text = f.typography("Objet : le plan « complet » ; est-il rentable ? Oui !")
+    assert f"Objet{NB}:" in text
+    assert f"«{NB}complet{NB}»" in text
+    assert f"{NN};" in text and f"{NN}?" in text and f"{NN}!" in text
+    # URLs and clock times are left alone
+    assert f.typography("voir https://www.inasti.be à 12:30") == "voir https://www.inasti.be à 12:30"
+
+
+def test_round_sig():
+    assert f.round_sig(12345, 2) == 12000
+    assert f.round_sig(0.012345, 2) == 0.012
