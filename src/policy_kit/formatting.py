@@ -82,7 +82,11 @@ def money(x: float | None, decimals: int | None = None, language: str = "fr", sc
                 break
     value = x / divisor
     if decimals is None:
-        decimals = 1 if divisor > 1 and abs(value) < 100 else (2 if divisor == 1 and abs(value) < 100 and value != int(value) else 0)
+        # « 4,2 M€ » but « 12 M€ »; cents only for small amounts that have them (« 61,77 € »)
+        fractional = round(value, 2) != round(value)
+        decimals = (1 if divisor > 1 else 2) if abs(value) < 100 and fractional else 0
+        if divisor > 1 and decimals and round(value, 1) == round(value):
+            decimals = 0
     body = number(value, decimals, language)
     if language == "en":
         sign = "-" if value < 0 else ""
