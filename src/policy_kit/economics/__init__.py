@@ -1,0 +1,92 @@
+"""Cost-benefit engine of the burn-out prevention plan: cohort model, discounting, results,
+deterministic and probabilistic sensitivity analyses, charts.
+
+Typical use (notebook 02)::
+
+    from policy_kit import economics as eco
+    model = eco.build_model(params.economics, risk_prevalence=evidence_prevalence)
+    results = eco.evaluate(model)          # results.table(), results.streams(), results.incremental()
+    tornado = eco.one_way(model)           # and eco.switching_values(model), eco.two_way(model)
+    psa = eco.run_psa(model)               # psa.summary(), psa.ceac(), psa.evpi()
+"""
+
+from policy_kit.economics.discounting import (
+    DiscountSchedule,
+    discount,
+    discount_factors,
+    discount_schedule_names,
+    load_discount_schedule,
+)
+from policy_kit.economics.effects import (
+    combine_relative_risks,
+    d_to_log_odds_ratio,
+    effect_size_to_relative_risk,
+    effect_weights,
+    odds_ratio_to_relative_risk,
+    population_relative_risk,
+)
+from policy_kit.economics.markov import STATES, run_cohort, run_cohort_draws
+from policy_kit.economics.model import (
+    BENEFIT_CATEGORIES,
+    BENEFIT_LABELS_FR,
+    STATUS_QUO,
+    EconomicModel,
+    Parameter,
+    build_model,
+    present_values,
+    simulate,
+)
+from policy_kit.economics.psa import PsaResult, acceptability, evpi, run_psa, sample_parameters
+from policy_kit.economics.results import EconomicResults, OptionResult, evaluate, incremental_analysis
+from policy_kit.economics.sensitivity import one_way, switching_values, two_way
+
+
+def load_default_params():
+    """The default `economics` params section shipped with the package (see default_params.yaml)."""
+    from importlib import resources
+
+    import yaml
+
+    from policy_kit.params.economics import EconomicsParams
+
+    text = resources.files("policy_kit.economics").joinpath("default_params.yaml").read_text(encoding="utf-8")
+    return EconomicsParams.model_validate(yaml.safe_load(text))
+
+
+__all__ = [
+    "BENEFIT_CATEGORIES",
+    "BENEFIT_LABELS_FR",
+    "STATES",
+    "STATUS_QUO",
+    "DiscountSchedule",
+    "EconomicModel",
+    "EconomicResults",
+    "OptionResult",
+    "Parameter",
+    "PsaResult",
+    "acceptability",
+    "build_model",
+    "combine_relative_risks",
+    "d_to_log_odds_ratio",
+    "discount",
+    "discount_factors",
+    "discount_schedule_names",
+    "effect_size_to_relative_risk",
+    "effect_weights",
+    "evaluate",
+    "evpi",
+    "incremental_analysis",
+    "load_default_params",
+    "load_discount_schedule",
+    "odds_ratio_to_relative_risk",
+    "one_way",
+    "population_relative_risk",
+    "present_values",
+    "run_cohort",
+    "run_cohort_draws",
+    "run_psa",
+    "sample_parameters",
+    "simulate",
+    "switching_values",
+    "two_way",
+]

@@ -1,0 +1,296 @@
+"""Model-level checks: params validation, zero effect, a published replication, sensitivity, PSA."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+import policy_kit.economics as eco
+from policy_kit.economics.charts import ce_plane, ceac, tornado, two_way_heatmap
+from policy_kit.economics.markov import STATE_INDEX
+from policy_kit.params.economics import EconomicsParams
+from policy_kit.params.sourced import Sourced
+
+
+@pytest.fixture(scope="module")
+def params():
+    return eco.load_default_params()
+
+
+@pytest.fixture(scope="module")
+def model(params):
+    return eco.build_model(params)
+
+
+# --- published replication -------------------------------------------------------------------
+# Chancellor et al. (1997), HIV zidovudine monotherapy vs zidovudine + lamivudine, as replicated in
+# Briggs, Claxton & Sculpher (2006), exercise 2.5 (spreadsheet values, also the targets of the
+# rdecision package's test "test-model-AZT.R"): 20 yearly cycles, 1,000 patients in state A,
+# costs discounted at 6 % at the end of each cycle, life-years undiscounted; combination for
+# 2 years, RR 0.509 on every progression. Published: monotherapy £44,663 and 7.991 LY,
+# combination £50,602 and 8.937 LY, ICER £6,276 per life-year gained.
+def test_chancellor_hiv_model_replication():
+    n_a = np.array([1251, 350, 116, 17])
+    n_b = np.array([731, 512, 15])
+    n_c = np.array([1312, 437])
+    mono = np.array(
+        [n_a / n_a.sum(), [0, *(n_b / n_b.sum())], [0, 0, *(n_c / n_c.sum())], [0, 0, 0, 1]], dtype=object
+    )
+    mono = np.vstack([np.asarray(r, dtype=float) for r in mono])
+    comb = mono * 0.509
+    np.fill_diagonal(comb, 0.0)
+    comb[3] = 0.0
+    comb[np.arange(4), np.arange(4)] = 1.0 - comb.sum(axis=1)
+    names = ("A", "B", "C", "D")
+    cost_mono = np.array([1701 + 1055 + 2278, 1774 + 1278 + 2278, 6948 + 2059 + 2278, 0.0])
+    cost_comb = cost_mono + np.array([2087, 2087, 2087, 0.0])
+    start = [1000.0, 0, 0, 0]
+
+    t_mono = eco.run_cohort(start, mono, cycles=20, states=names)
+    t_comb = eco.run_cohort(start, np.stack([comb] * 2 + [mono] * 18), states=names)
+    costs_mono = eco.discount(t_mono[1:] @ cost_mono, 0.06).sum() / 1000
+    costs_comb = eco.discount(np.r_[t_comb[1:3] @ cost_comb, t_comb[3:] @ cost_mono], 0.06).sum() / 1000
+    ly_mono = t_mono[1:, :3].sum() / 1000
+    ly_comb = t_comb[1:, :3].sum() / 1000
+    icer = (costs_comb - costs_mono) / (ly_comb - ly_mono)
+    assert costs_mono == pytest.approx(44_663, rel=1e-3)
+    assert costs_comb == pytest.approx(50_602, rel=1e-3)
+    assert ly_mono == pytest.approx(7.991, rel=1e-3)
+    assert ly_comb == pytest.approx(8.937, rel=1e-3)
+    assert icer == pytest.approx(6_276, rel=1e-3)
+
+
+# --- params -----------------------------------------------------------------------------------
+def _edit(params, **changes):
+    data = params.model_dump()
+    for path, value in changes.items():
+        node = data
+        *parents, last = path.split("/")
+        for key in parents:
+            node = node[int(key)] if isinstance(node, list) else node[key]
+        node[last] = value
+    return data
+
+
+def test_component_on_unknown_transition_is_refused(params):
+    data = _edit(params, **{"components/app/effects/0/transition": "well->invalidity"})
+    with pytest.raises(ValidationError, match="component 'app' acts on transition 'well->invalidity'"):
+        EconomicsParams.model_validate(data)
+    data = _edit(params, **{"components/app/effects/0/transition": "at_risk->burnout"})
+    with pytest.raises(ValidationError, match="unknown state 'burnout'"):
+        EconomicsParams.model_validate(data)
+
+
+def test_cross_field_checks(params):
+    with pytest.raises(ValidationError, match="unknown discount schedule"):
+        EconomicsParams.model_validate(_edit(params, discount_schedule="kce-1999"))
+    with pytest.raises(ValidationError, match="exits from 'at_risk' sum to"):
+        EconomicsParams.model_validate(_edit(params, **{"transitions/at_risk->well": {"value": 0.9, "kind": "probability"}}))
+    with pytest.raises(ValidationError, match="must list at least two known components"):
+        EconomicsParams.model_validate(_edit(params, combinations={"plan": ["app", "coaching"]}))
+    with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
+        EconomicsParams.model_validate({**params.model_dump(), "horizon": 5})
+    with pytest.raises(ValidationError, match="cost_per_participant must be a Sourced of kind cost"):
+        EconomicsParams.model_validate(_edit(params, **{"components/app/cost_per_participant/kind": "effect"}))
+    with pytest.raises(ValidationError, match="self-transition"):
+        EconomicsParams.model_validate(_edit(params, **{"transitions/incapacity->incapacity": {"value": 0.1, "kind": "probability"}}))
+
+
+def test_every_number_is_sourced_or_an_assumption(model):
+    for p in model.parameters.values():
+        assert p.sourced.source or p.sourced.quality == "assumption", p.name
+
+
+def test_evidence_prevalence_overrides_params(params):
+    m = eco.build_model(params, risk_prevalence=Sourced(value=0.2, low=0.15, high=0.25, kind="probability", source="evidence"))
+    assert m.parameters["risk_prevalence"].value == 0.2
+    base = eco.evaluate(eco.build_model(params)).traces["status_quo"].iloc[0]
+    assert eco.evaluate(m).traces["status_quo"].iloc[0]["at_risk"] > base["at_risk"]
+
+
+# --- base case --------------------------------------------------------------------------------
+def test_zero_effect_gives_zero_benefit(model):
+    zero = {n: 0.0 for n in model.parameters if ".effect." in n}
+    sim = eco.simulate(model, zero)
+    pv = eco.present_values(sim)
+    for name in model.option_names:
+        assert np.allclose(pv[name]["benefit"], 0.0, atol=1e-6)
+        assert np.allclose(pv[name]["cases_averted"], 0.0, atol=1e-9)
+        assert pv[name]["npv"][0] == pytest.approx(-pv[name]["cost"][0])
+
+
+def test_results_are_consistent(model):
+    res = eco.evaluate(model)
+    table = res.table()
+    assert list(table.index) == model.option_names
+    plan = res.options["plan"]
+    assert plan.npv == pytest.approx(plan.benefit - plan.cost)
+    assert plan.bcr == pytest.approx(plan.benefit / plan.cost)
+    assert plan.roi == pytest.approx(plan.bcr - 1)
+    assert plan.cost == pytest.approx(plan.streams["cost_discounted"].sum())
+    assert plan.npv == pytest.approx(plan.streams["cumulative_net_discounted"].iloc[-1])
+    assert plan.cases_averted == pytest.approx(plan.streams["cases_averted"].sum())
+    assert list(plan.streams.index) == list(range(2025, 2035))
+    # costs stop with delivery (5 years)
+    assert (plan.streams.loc[2030:, "cost"] == 0).all()
+    # social-security perspective counts allowances and healthcare only
+    ss = eco.evaluate(model, perspective="social_security").options["plan"]
+    assert ss.benefit == pytest.approx(plan.benefits["allowances"] + plan.benefits["healthcare"])
+    # the cohort is preserved in every option
+    for trace in res.traces.values():
+        assert np.allclose(trace.sum(axis=1), model.parameters["population"].value)
+
+
+def test_budget_impact_by_hand_first_year(model):
+    """Year-1 cost of the accompaniment: (fixed + cost per participant × uptake × at-risk) × (1 + optimism bias)."""
+    v = model.base_values()
+    at_risk = v["population"] * v["risk_prevalence"]
+    expected = (
+        v["component.accompaniment.fixed_cost_per_year"]
+        + v["component.accompaniment.cost_per_participant"] * v["component.accompaniment.uptake"] * at_risk
+    ) * (1 + v["optimism_bias"])
+    res = eco.evaluate(model)
+    assert res.options["accompaniment"].streams["cost"].iloc[0] == pytest.approx(expected)
+
+
+def test_incremental_analysis_dominance():
+    # B is strongly dominated by C (dearer, fewer cases averted); D is extendedly dominated (its
+    # ICER against A exceeds E's against D).
+    table = eco.incremental_analysis(
+        ["A", "B", "C", "D", "E"], [0, 200, 100, 300, 400], [0, 5, 10, 12, 20]
+    ).set_index("option")
+    assert table.loc["B", "status"] == "D"
+    assert table.loc["D", "status"] == "ED"
+    assert table.loc["C", "icer"] == pytest.approx(10.0)
+    assert table.loc["E", "icer"] == pytest.approx((400 - 100) / (20 - 10))
+    assert math.isnan(table.loc["A", "icer"])
+    assert list(table.index) == ["A", "C", "B", "D", "E"]
+
+
+# --- properties -------------------------------------------------------------------------------
+FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@FAST
+@given(d=st.floats(0.0, 1.0), extra=st.floats(0.0, 1.0))
+def test_more_effect_never_lowers_npv(model, d, extra):
+    name = "component.accompaniment.effect.at_risk->incapacity"
+    npv = eco.present_values(eco.simulate(model, {name: np.array([d, d + extra])}, options=["accompaniment"]))["accompaniment"]["npv"]
+    assert npv[1] >= npv[0] - 1e-6 * max(1.0, abs(npv[0]))
+
+
+@FAST
+@given(cost=st.floats(0.0, 5e6), extra=st.floats(0.0, 5e6), which=st.sampled_from(["fixed_cost_per_year", "cost_per_participant"]))
+def test_higher_cost_never_raises_npv(model, cost, extra, which):
+    name = f"component.app.{which}"
+    npv = eco.present_values(eco.simulate(model, {name: np.array([cost, cost + extra])}, options=["app"]))["app"]["npv"]
+    assert npv[1] <= npv[0] + 1e-6 * max(1.0, abs(npv[0]))
+
+
+@FAST
+@given(
+    size=st.floats(1.0, 1e6),
+    probs=st.lists(st.floats(0.0, 0.2), min_size=6, max_size=6),
+    uptake=st.floats(0.0, 1.0),
+)
+def test_occupancy_always_sums_to_the_cohort(model, size, probs, uptake):
+    keys = ["well->at_risk", "at_risk->incapacity", "incapacity->invalidity", "invalidity->left", "back_at_work->at_risk", "at_risk->left"]
+    values = {f"transition.{k}": p for k, p in zip(keys, probs)}
+    values.update({"population": size, "component.app.uptake": uptake})
+    sim = eco.simulate(model, values, options=["plan", "app"])
+    for trace in sim.traces.values():
+        assert np.allclose(trace.sum(axis=-1), size, rtol=1e-9)
+        assert (trace >= -1e-9).all()
+
+
+# --- sensitivity ------------------------------------------------------------------------------
+def test_one_way_and_switching_values(model):
+    ow = eco.one_way(model)
+    assert len(ow) == len(model.uncertain_parameters())
+    assert (ow["swing"].diff().dropna() <= 1e-9).all()
+    base = eco.evaluate(model).options["plan"].npv
+    assert ow.attrs["base"] == pytest.approx(base)
+    sv = eco.switching_values(model, parameters=["transition.at_risk->incapacity", "component.app.uptake"])
+    row = sv.set_index("parameter").loc["transition.at_risk->incapacity"]
+    assert row.within_range
+    npv_at = eco.present_values(eco.simulate(model, {"transition.at_risk->incapacity": row.value}, options=["plan"]))["plan"]["npv"][0]
+    assert abs(npv_at) < 1.0
+    assert row.sentence_fr.startswith("Le plan reste rentable tant que") and "," in row.sentence_fr and "%" in row.sentence_fr
+    app = sv.set_index("parameter").loc["component.app.uptake"]
+    assert math.isnan(app.value) and "quelle que soit" in app.sentence_fr
+
+
+def test_switching_value_outside_range_is_flagged(model):
+    # NPV stays positive over the plausible range of progression to invalidity [25 %, 55 %];
+    # it only turns negative far below it, which must be flagged.
+    name = "transition.incapacity->invalidity"
+    row = eco.switching_values(model, parameters=[name]).iloc[0]
+    assert not row.within_range
+    assert 0.0 < row.value < model.parameters[name].sourced.low
+    assert row.sentence_fr.endswith("(valeur hors de la plage plausible retenue).")
+
+
+def test_two_way_grid(model):
+    grid = eco.two_way(model, steps=4)
+    assert grid.shape == (4, 4)
+    a, b = grid.attrs["parameters"]
+    v = eco.present_values(eco.simulate(model, {a: grid.index[1], b: grid.columns[2]}, options=["plan"]))["plan"]["npv"][0]
+    assert grid.iloc[1, 2] == pytest.approx(v)
+
+
+# --- PSA --------------------------------------------------------------------------------------
+def test_psa_reproducible_and_bounded(model):
+    a = eco.run_psa(model, draws=2_000, seed=7)
+    b = eco.run_psa(model, draws=2_000, seed=7)
+    c = eco.run_psa(model, draws=2_000, seed=8)
+    assert np.array_equal(a.npv, b.npv)
+    assert not np.array_equal(a.npv, c.npv)
+    assert a.npv.shape == (2_000, len(model.option_names))
+    p = a.prob_npv_positive()
+    assert ((p >= 0) & (p <= 1)).all()
+    assert a.evpi() >= 0
+    assert a.evpi(population=10) == pytest.approx(10 * a.evpi())
+    assert (a.evpi_by_wtp([0, 50_000, 1e6]) >= 0).all()
+    curve = a.ceac([0, 50_000, 1e6])
+    assert np.allclose(curve.sum(axis=1), 1.0)
+    assert curve.loc[0, "status_quo"] == 1.0  # at zero WTP, spending nothing is best
+    assert "population" not in a.samples.columns  # held fixed by default
+    assert len(a.ce_plane()) == 2_000 * len(model.option_names)
+
+
+def test_psa_distributions_match_ranges():
+    from policy_kit.economics.psa import sample
+
+    rng = np.random.default_rng(0)
+    share = sample(Sourced(value=0.125, low=0.102, high=0.243, kind="probability"), 200_000, rng)
+    assert share.mean() == pytest.approx(0.125, rel=0.01)
+    assert ((share > 0) & (share < 1)).all()
+    cost = sample(Sourced(value=1500, low=800, high=3000, kind="cost"), 200_000, rng)
+    assert cost.mean() == pytest.approx(1500, rel=0.01) and cost.std() == pytest.approx(2200 / 3.92, rel=0.02)
+    eff = sample(Sourced(value=0.33, low=0.21, high=0.64, kind="effect"), 200_000, rng)
+    assert eff.mean() == pytest.approx(0.33, abs=0.003)
+    fixed = sample(Sourced(value=312, kind="count"), 10, rng)
+    assert (fixed == 312).all()
+
+
+def test_evpi_by_hand():
+    nb = np.array([[0.0, 10.0], [0.0, -4.0]])  # option 2 is better on average (3 > 0)
+    assert eco.evpi(nb) == pytest.approx((10 + 0) / 2 - 3)
+
+
+def test_charts_return_figures(model):
+    import matplotlib.pyplot as plt
+
+    psa = eco.run_psa(model, draws=300, seed=1)
+    figs = [
+        tornado(eco.one_way(model)),
+        ce_plane(psa.ce_plane(), wtp=50_000),
+        ceac(psa.ceac(), dict(zip(psa.options, psa.labels_fr))),
+        two_way_heatmap(eco.two_way(model, steps=5)),
+    ]
+    for fig in figs:
+        assert fig.get_size_inches()[0] == pytest.approx(16 / 2.54)
+        plt.close(fig)
