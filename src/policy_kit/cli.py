@@ -42,6 +42,7 @@ def validate(params_files: Annotated[list[Path], typer.Argument(help="params YAM
 def run(
     params_file: Annotated[Path, typer.Argument(help="params YAML file")],
     out_dir: Annotated[Path | None, typer.Option("--out", help="run folder (default: briefings/<params name>)")] = None,
+    force: Annotated[bool, typer.Option("--force", help="re-execute every step, ignoring the step cache")] = False,
 ) -> None:
     """Validate the params, run every step, and write the briefing folder."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -55,10 +56,11 @@ def run(
             if state == "start":
                 tasks[step.notebook] = progress.add_task(step.notebook, total=1)
             else:
-                progress.update(tasks[step.notebook], completed=1, description=f"{step.notebook} [dim]{seconds:.1f} s[/]")
+                note = " (cached)" if state == "cached" else ""
+                progress.update(tasks[step.notebook], completed=1, description=f"{step.notebook}{note} [dim]{seconds:.1f} s[/]")
 
         try:
-            result = run_scenario(params_file, out_dir, on_step=on_step)
+            result = run_scenario(params_file, out_dir, force=force, on_step=on_step)
         except UserError as exc:
             progress.stop()
             _fail(exc)

@@ -121,6 +121,10 @@ class Recorder:
         self._put(key, {"kind": "figure", "path": rel.as_posix(), "caption": caption, "alt": alt})
         return out
 
+    def entry(self, key: str) -> dict:
+        """An entry this stage recorded earlier in the run."""
+        return Results(self.run_dir, self._entries).entry(self._key(key))
+
     def inputs(self) -> "Results":
         """What this stage may read: the records of the stages before it."""
         return read(self.run_dir, before=self.stage)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from policy_kit import __version__, records
+from policy_kit.cache import StepCache, snapshot, step_key
 from policy_kit.errors import StepFailure, UserError
 from policy_kit.params import Params, file_hash, load
 from policy_kit.paths import project_root, safe_name
@@ -29,13 +30,14 @@ from policy_kit.paths import project_root, safe_name
 class Step:
     stage: str
     notebook: str
+    reads: tuple[str, ...]  # params sections the notebook reads: part of its cache key
 
 
 STEPS = (
-    Step("evidence", "01_pilot_evidence.ipynb"),
-    Step("economics", "02_cost_benefit.ipynb"),
-    Step("plan", "03_prevention_plan.ipynb"),
-    Step("memo", "04_memo.ipynb"),
+    Step("evidence", "01_pilot_evidence.ipynb", ("run", "evidence")),
+    Step("economics", "02_cost_benefit.ipynb", ("run", "economics")),
+    Step("plan", "03_prevention_plan.ipynb", ("run", "economics", "plan")),
+    Step("memo", "04_memo.ipynb", ("meta", "run", "evidence", "economics", "plan", "memo")),
 )
 KERNEL = "python3"
 VERSIONED = ("policy_kit", "papermill", "nbclient", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "python-docx", "babel", "pydantic")
@@ -46,6 +48,7 @@ USER_ERRORS = {"UserError", "ParamsError", "DataError", "MissingResult", "Placeh
 class RunResult:
     run_dir: Path
     timings: dict[str, float] = field(default_factory=dict)
+    cached: list[str] = field(default_factory=list)
 
 
 def default_out_dir(root: Path, params_path: Path) -> Path:
@@ -88,14 +91,60 @@ def provenance(params_path: Path, params: Params, root: Path) -> dict:
     return prov
 
 
-def _execute(step: Step, root: Path, staging: Path, params_path: Path, params: Params) -> None:
+# Imported once per run in the shared kernel, while the main process validates and hashes.
+WARM_UP = "import numpy, pandas, scipy.stats, statsmodels.api, matplotlib.pyplot, seaborn, docx, policy_kit"
+# Each notebook starts from an empty namespace; imported modules stay loaded, which is the point.
+RESET = "get_ipython().run_line_magic('reset', '-f'); import matplotlib.pyplot as _plt; _plt.close('all'); del _plt"
+
+
+class KernelSession:
+    """One kernel for all the steps of a run: a kernel start and the heavy imports are paid once."""
+
+    def __init__(self, cwd: Path):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._cwd = cwd
+        self._pool = ThreadPoolExecutor(max_workers=1)
+        self._ready = self._pool.submit(self._start)
+        self.km = None
+
+    def _start(self):
+        from jupyter_client.manager import KernelManager
+
+        km = KernelManager(kernel_name=KERNEL)
+        km.start_kernel(cwd=str(self._cwd))
+        self.km = km
+        self._run(WARM_UP)
+        return km
+
+    def _run(self, code: str) -> None:
+        kc = self.km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=120)
+            kc.execute_interactive(code, store_history=False, timeout=300)
+        finally:
+            kc.stop_channels()
+
+    def fresh(self):
+        """The kernel manager, with an empty user namespace."""
+        km = self._ready.result()
+        self._run(RESET)
+        return km
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+        if self.km is not None and self.km.has_kernel:
+            self.km.shutdown_kernel(now=True)
+
+
+def _execute(step: Step, root: Path, staging: Path, params_path: Path, params: Params, kernel: KernelSession) -> None:
     import papermill as pm
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
-    out_nb = staging / "notebooks" / step.notebook
     pm.execute_notebook(
         str(root / "notebooks" / step.notebook),
-        str(out_nb),
+        str(staging / "notebooks" / step.notebook),
         parameters={
             "params_file": str(params_path),
             "run_dir": str(staging),
@@ -105,14 +154,15 @@ def _execute(step: Step, root: Path, staging: Path, params_path: Path, params: P
         cwd=str(root / "notebooks"),
         progress_bar=False,
         execution_timeout=params.run.step_timeout_s,
-        shutdown_kernel="immediate",
+        km=kernel.fresh(),
     )
 
 
 def _failure(step: Step, exc: BaseException, kept_at: Path | None) -> StepFailure:
     ename = getattr(exc, "ename", type(exc).__name__)
     evalue = getattr(exc, "evalue", str(exc)).strip()
-    cell = getattr(exc, "exec_count", None)
+    index = getattr(exc, "cell_index", None)
+    cell = index + 1 if isinstance(index, int) else None  # 1-based, as counted in JupyterLab
     failure = StepFailure(
         summary="", notebook=step.notebook, cell=cell, ename=ename, evalue=evalue, kept_at=str(kept_at) if kept_at else None
     )
@@ -121,16 +171,15 @@ def _failure(step: Step, exc: BaseException, kept_at: Path | None) -> StepFailur
     return failure
 
 
-def export_html(notebooks_dir: Path, html_dir: Path) -> None:
-    """Readable copies of the executed notebooks, code hidden, for readers without Jupyter."""
+def export_html(notebook: Path, html_dir: Path) -> None:
+    """A readable copy of an executed notebook, code hidden, for readers without Jupyter."""
     import nbformat
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     html_dir.mkdir(parents=True, exist_ok=True)
-    for nb_path in sorted(notebooks_dir.glob("*.ipynb")):
-        body, _ = exporter.from_notebook_node(nbformat.read(nb_path, as_version=4))
-        (html_dir / f"{nb_path.stem}.html").write_text(body, encoding="utf-8")
+    body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
+    (html_dir / f"{notebook.stem}.html").write_text(body, encoding="utf-8")
 
 
 def _publish(staging: Path, final: Path) -> None:
@@ -161,47 +210,85 @@ def _keep_failed(staging: Path, final: Path, step: Step) -> Path | None:
     return target
 
 
+def _step_keys(root: Path, params: Params, prov: dict) -> list[str]:
+    """Cache keys of every step, each chained to the one before so an upstream change flows down."""
+    dumped = params.model_dump(mode="json")
+    keys, upstream = [], ""
+    for step in STEPS:
+        upstream = step_key(
+            notebook=root / "notebooks" / step.notebook,
+            params_sections={section: dumped[section] for section in step.reads},
+            data_hashes=prov["data_sha256"],
+            upstream=upstream,
+            # the memo prints the provenance, so it is an input of that step only
+            extra={"provenance": prov} if step.stage == "memo" else None,
+        )
+        keys.append(upstream)
+    return keys
+
+
 def run(
     params_path: str | Path,
     out_dir: str | Path | None = None,
     *,
+    force: bool = False,
+    cache_dir: str | Path | None = None,
     on_step: Callable[[Step, str, float], None] | None = None,
 ) -> RunResult:
-    """Validate, execute every step, publish. Raises ParamsError before any notebook starts if params are bad."""
+    """Validate, execute (or reuse from the cache) every step, publish.
+
+    Raises ParamsError before any notebook starts if the params are bad, StepFailure if a step fails;
+    in both cases the previous run folder is left as it was.
+    """
     params_path = Path(params_path).resolve()
     params = load(params_path)
     root = project_root(params_path)
     final = Path(out_dir).resolve() if out_dir else default_out_dir(root, params_path)
     final.parent.mkdir(parents=True, exist_ok=True)
+    cache = StepCache(Path(cache_dir) if cache_dir else root / "briefings" / ".cache")
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
     timings: dict[str, float] = {}
+    cached: list[str] = []
+    kernel: KernelSession | None = None
     try:
         prov = provenance(params_path, params, root)
         (staging / "provenance.json").write_text(json.dumps(prov, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        for step in STEPS:
+        keys = _step_keys(root, params, prov)
+        if force or not all(cache.has(k) for k in keys):
+            kernel = KernelSession(root / "notebooks")  # warms up while cached steps are restored
+        for step, key in zip(STEPS, keys):
             if on_step:
                 on_step(step, "start", 0.0)
             started = time.perf_counter()
-            try:
-                _execute(step, root, staging, params_path, params)
-            except KeyboardInterrupt:
-                raise
-            except Exception as exc:  # any notebook, kernel or timeout failure
-                raise _failure(step, exc, _keep_failed(staging, final, step)) from None
+            if not force and cache.restore(key, staging):
+                cached.append(step.notebook)
+                state = "cached"
+            else:
+                if kernel is None:
+                    kernel = KernelSession(root / "notebooks")
+                before = snapshot(staging)
+                try:
+                    _execute(step, root, staging, params_path, params, kernel)
+                except KeyboardInterrupt:
+                    raise
+                except Exception as exc:  # any notebook, kernel or timeout failure
+                    raise _failure(step, exc, _keep_failed(staging, final, step)) from None
+                export_html(staging / "notebooks" / step.notebook, staging / "html")
+                cache.store(key, staging, before)
+                state = "done"
             timings[step.notebook] = round(time.perf_counter() - started, 3)
             if on_step:
-                on_step(step, "done", timings[step.notebook])
-        started = time.perf_counter()
+                on_step(step, state, timings[step.notebook])
         records.write_results_json(staging)
-        export_html(staging / "notebooks", staging / "html")
-        timings["results+html"] = round(time.perf_counter() - started, 3)
-        manifest = {**prov, "timings_s": timings, "steps": [s.notebook for s in STEPS]}
+        manifest = {**prov, "timings_s": timings, "cached_steps": cached, "steps": [s.notebook for s in STEPS]}
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         _publish(staging, final)
     finally:
+        if kernel is not None:
+            kernel.close()
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    return RunResult(final, timings)
+    return RunResult(final, timings, cached)
 
 
 __all__ = ["run", "STEPS", "Step", "RunResult", "UserError"]

@@ -1,0 +1,96 @@
+"""Step cache: a step whose inputs did not change reuses its recorded results and executed notebook.
+
+A step's key hashes its notebook, the params sections it reads, the input data, the package code and
+the key of the step before it (so any upstream change flows down). Entries hold the files the step
+added to the run folder; they are written to a temporary folder and renamed, so a half-written entry
+is never read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import policy_kit
+
+IGNORED = {"provenance.json"}
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Hash of the package's own files: editing the code invalidates the cache even without a version bump."""
+    package_dir = Path(policy_kit.__file__).parent
+    digest = hashlib.sha256(policy_kit.__version__.encode())
+    for path in sorted(package_dir.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            digest.update(path.relative_to(package_dir).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def step_key(*, notebook: Path, params_sections: dict, data_hashes: dict, upstream: str, extra: dict | None = None) -> str:
+    payload = {
+        "notebook": hashlib.sha256(notebook.read_bytes()).hexdigest(),
+        "params": params_sections,
+        "data": data_hashes,
+        "code": code_fingerprint(),
+        "upstream": upstream,
+        "extra": extra or {},
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+class StepCache:
+    def __init__(self, root: Path):
+        self.root = root
+
+    def entry(self, key: str) -> Path:
+        return self.root / key[:2] / key
+
+    def has(self, key: str) -> bool:
+        return (self.entry(key) / "files.json").exists()
+
+    def restore(self, key: str, run_dir: Path) -> bool:
+        """Copy a cached step's files into the run folder; False if there is no entry."""
+        entry = self.entry(key)
+        manifest = entry / "files.json"
+        if not manifest.exists():
+            return False
+        for rel in json.loads(manifest.read_text(encoding="utf-8")):
+            target = run_dir / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(entry / "files" / rel, target)
+        return True
+
+    def store(self, key: str, run_dir: Path, before: dict[str, tuple[int, int]]) -> None:
+        """Keep what the step added or changed in the run folder."""
+        after = snapshot(run_dir)
+        produced = sorted(rel for rel, stamp in after.items() if before.get(rel) != stamp and rel not in IGNORED)
+        entry = self.entry(key)
+        if entry.exists():
+            return
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=entry.parent))
+        try:
+            for rel in produced:
+                (tmp / "files" / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(run_dir / rel, tmp / "files" / rel)
+            (tmp / "files.json").write_text(json.dumps(produced, indent=0), encoding="utf-8")
+            os.rename(tmp, entry)
+        except OSError:
+            pass  # another process stored the same entry first: theirs is as good
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)

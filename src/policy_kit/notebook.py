@@ -1,0 +1,62 @@
+"""What the stage notebooks share: opening a stage, and showing a finding (commentary, table, chart)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from policy_kit import params as params_mod
+from policy_kit import records
+from policy_kit.paths import project_root
+
+
+@dataclass
+class Stage:
+    """A stage's view of the run: validated params, where to record, what earlier stages recorded."""
+
+    name: str
+    params: params_mod.Params
+    params_file: Path
+    root: Path
+    run_dir: Path
+    rec: records.Recorder
+    inputs: records.Results
+
+    def data_path(self, relative: str) -> Path:
+        return (self.root / relative).resolve()
+
+
+def open_stage(name: str, injected: dict | None, params_file: str, run_dir: str) -> Stage:
+    """Open a stage from a notebook's parameters cell (injected params when run by policy-kit, else the file)."""
+    params_path = Path(params_file).resolve()
+    params = params_mod.from_notebook(injected, params_path)
+    run = Path(run_dir).resolve()
+    run.mkdir(parents=True, exist_ok=True)
+    rec = records.Recorder(run, name)
+    return Stage(name, params, params_path, project_root(params_path), run, rec, rec.inputs())
+
+
+@dataclass
+class Finding:
+    """One step's result as a reader sees it: two lines of commentary, a table, a chart."""
+
+    title: str
+    commentary: list[str] = field(default_factory=list)
+    table: pd.DataFrame | None = None
+    figure: Any = None
+    data: Any = None  # the computed object, for the next step
+
+    def _ipython_display_(self) -> None:  # pragma: no cover - rendering inside Jupyter
+        from IPython.display import Markdown, display
+
+        display(Markdown(f"**{self.title}**\n\n" + "\n\n".join(self.commentary)))
+        if self.table is not None:
+            display(self.table.style.hide(axis="index") if isinstance(self.table, pd.DataFrame) else self.table)
+        if self.figure is not None:
+            display(self.figure)
+            import matplotlib.pyplot as plt
+
+            plt.close(self.figure)

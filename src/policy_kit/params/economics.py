@@ -1,0 +1,229 @@
+"""Params section `economics`: the cost-benefit model of the prevention plan.
+
+Every number is a `Sourced` (value, range, source, vintage, quality); derived figures and
+gap-fillers carry quality "assumption". The prevalence of burn-out risk can be replaced by the
+evidence stage's estimate (policy_kit.economics.build_model(..., risk_prevalence=...)).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from policy_kit.params.sourced import Kind, Sourced
+
+Perspective = Literal["social_security", "society"]
+
+
+def _require_kind(field: str, s: Sourced, kinds: tuple[Kind, ...]) -> Sourced:
+    if s.kind not in kinds:
+        raise ValueError(f"{field} must be a Sourced of kind {' or '.join(kinds)}; found kind {s.kind!r}")
+    return s
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EffectParams(_Section):
+    """How a component changes one transition for the people it reaches."""
+
+    transition: str = Field(description="'origin->target', e.g. 'at_risk->incapacity'")
+    type: Literal["rr", "d"] = Field(description="'rr': relative risk; 'd': Cohen's d / Hedges' g (converted, see economics.effects)")
+    value: Sourced
+    direction: Literal["decrease", "increase"] = Field(
+        default="decrease", description="for type 'd': whether the benefit makes the transition rarer or more frequent"
+    )
+
+    @model_validator(mode="after")
+    def _value_fits_type(self) -> "EffectParams":
+        if self.type == "rr":
+            if self.value.value <= 0 or (self.value.low is not None and self.value.low <= 0):
+                raise ValueError(f"relative risk on {self.transition!r} must be positive; found {self.value.value}")
+        else:
+            _require_kind(f"effect size on {self.transition!r}", self.value, ("effect",))
+        return self
+
+
+class ComponentParams(_Section):
+    """A pilot component scaled up to the whole population."""
+
+    label_fr: str
+    target: Literal["all", "at_risk"] = Field(description="who is offered it: all insured active self-employed, or those at risk")
+    uptake: Sourced = Field(description="share of the target reached / participating each year")
+    fixed_cost_per_year: Sourced
+    cost_per_participant: Sourced
+    delivery_years: int | None = Field(default=None, ge=1, description="years financed; None = the whole horizon")
+    effect_years: Sourced = Field(description="years, from the first cycle, during which the effect acts")
+    decay: Sourced = Field(description="yearly proportional loss of the effect (log scale)")
+    effects: list[EffectParams] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _kinds(self) -> "ComponentParams":
+        _require_kind("uptake", self.uptake, ("share", "probability"))
+        _require_kind("fixed_cost_per_year", self.fixed_cost_per_year, ("cost",))
+        _require_kind("cost_per_participant", self.cost_per_participant, ("cost",))
+        _require_kind("effect_years", self.effect_years, ("duration",))
+        _require_kind("decay", self.decay, ("share", "probability"))
+        seen = [e.transition for e in self.effects]
+        dupes = sorted({t for t in seen if seen.count(t) > 1})
+        if dupes:
+            raise ValueError(f"a component lists the transition(s) {', '.join(dupes)} twice; give one effect per transition")
+        return self
+
+
+class AllowanceParams(_Section):
+    daily_rate: Sourced
+    paid_days_per_year: Sourced
+
+
+class WellbeingParams(_Section):
+    """WELLBY valuation (HM Treasury 2021) and the life-satisfaction loss per person-year by state."""
+
+    value_per_wellby_gbp: Sourced
+    eur_per_gbp: Sourced
+    loss_at_risk: Sourced
+    loss_incapacity: Sourced
+    loss_invalidity: Sourced
+
+
+class BenefitSwitches(_Section):
+    allowances: bool = True
+    healthcare: bool = True
+    output: bool = True
+    closures: bool = True
+    wellbeing: bool = False
+    # Allowances are transfers: a strict social cost-benefit analysis would drop them from the
+    # society perspective (the output they replace is counted already). Kept by default as asked.
+    society_counts_allowances: bool = True
+
+
+class PsaParams(_Section):
+    draws: int = Field(default=10_000, ge=100)
+    seed: int = 20240
+    hold_fixed: list[str] = Field(default_factory=lambda: ["population"], description="parameter names kept at their value in the PSA")
+
+
+class WtpGrid(_Section):
+    """Willingness to pay per case of incapacity averted (EUR) for the acceptability curve."""
+
+    start: float = 0.0
+    stop: float = 200_000.0
+    step: float = 5_000.0
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "WtpGrid":
+        if not (self.step > 0 and self.stop > self.start):
+            raise ValueError(f"WTP grid needs stop > start and step > 0; found start={self.start}, stop={self.stop}, step={self.step}")
+        return self
+
+
+class EconomicsParams(_Section):
+    horizon_years: int = Field(default=10, ge=1, le=100)
+    start_year: int = 2025
+    discount_schedule: str = "kce-2012"
+    discount_timing: Literal["end", "start"] = "end"
+    half_cycle: bool = False
+    perspective: Perspective = "society"
+    population: Sourced
+    risk_prevalence: Sourced
+    # "params" keeps the literature prevalence on which the incapacity transition is calibrated;
+    # "survey" takes the evidence stage's weighted estimate (and its interval) instead.
+    risk_prevalence_from: Literal["params", "survey"] = "params"
+    transitions: dict[str, Sourced]
+    allowances: AllowanceParams
+    incapacity_duration_years: Sourced = Field(description="mean paid time in a first-year incapacity, in years")
+    healthcare_cost_per_person_year: Sourced
+    output_per_person_year: Sourced
+    closure_cost: Sourced
+    wellbeing: WellbeingParams
+    benefits: BenefitSwitches = BenefitSwitches()
+    optimism_bias: Sourced
+    cost_indexation: Sourced
+    benefit_indexation: Sourced
+    components: dict[str, ComponentParams]
+    combinations: dict[str, list[str]] = Field(default_factory=dict)
+    combination_labels_fr: dict[str, str] = Field(default_factory=dict)
+    psa: PsaParams = PsaParams()
+    wtp_per_case_averted: WtpGrid = WtpGrid()
+
+    @field_validator("discount_schedule")
+    @classmethod
+    def _known_schedule(cls, name: str) -> str:
+        from policy_kit.economics.discounting import discount_schedule_names
+
+        if name not in discount_schedule_names():
+            raise ValueError(f"unknown discount schedule {name!r}; available: {', '.join(discount_schedule_names())}")
+        return name
+
+    @field_validator("population", "risk_prevalence", "incapacity_duration_years", "healthcare_cost_per_person_year",
+                     "output_per_person_year", "closure_cost", "optimism_bias")
+    @classmethod
+    def _kind_of_scalars(cls, s: Sourced, info) -> Sourced:
+        kinds: dict[str, tuple[Kind, ...]] = {
+            "population": ("count",),
+            "risk_prevalence": ("probability", "share"),
+            "incapacity_duration_years": ("duration",),
+            "healthcare_cost_per_person_year": ("cost",),
+            "output_per_person_year": ("cost",),
+            "closure_cost": ("cost",),
+            "optimism_bias": ("share", "ratio", "rate"),
+        }
+        return _require_kind(info.field_name, s, kinds[info.field_name])
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> "EconomicsParams":
+        from policy_kit.economics.markov import ABSORBING, REMAINDER_STATE, parse_transition
+
+        exits: dict[str, float] = {}
+        for key, s in self.transitions.items():
+            origin, target = parse_transition(key)
+            if origin == target:
+                raise ValueError(
+                    f"transition {key!r} is a self-transition; staying is the remainder of the row "
+                    f"(and a first-year incapacity cannot last a second year in that state)"
+                )
+            if origin in ABSORBING:
+                raise ValueError(f"transition {key!r} leaves the absorbing state {origin!r}")
+            if target == REMAINDER_STATE[origin]:
+                raise ValueError(
+                    f"transition {key!r} is the remainder of row {origin!r} (1 minus its other exits); leave it out"
+                )
+            _require_kind(f"transition {key!r}", s, ("probability",))
+            exits[origin] = exits.get(origin, 0.0) + s.value
+        for origin, total in exits.items():
+            if total > 1.0 + 1e-9:
+                raise ValueError(f"exits from {origin!r} sum to {total:.4g} > 1; lower them so that staying has a non-negative probability")
+        for name, comp in self.components.items():
+            for effect in comp.effects:
+                if effect.transition not in self.transitions:
+                    parse_transition(effect.transition)  # a clearer message when a state name is wrong
+                    raise ValueError(
+                        f"component {name!r} acts on transition {effect.transition!r}, which is not a transition of the model; "
+                        f"declared transitions: {', '.join(sorted(self.transitions))}"
+                    )
+            if comp.delivery_years is not None and comp.delivery_years > self.horizon_years:
+                raise ValueError(f"component {name!r} is delivered for {comp.delivery_years} years, beyond the {self.horizon_years}-year horizon")
+        for combo, members in self.combinations.items():
+            if combo in self.components:
+                raise ValueError(f"combination {combo!r} has the name of a component; choose another name")
+            unknown = [m for m in members if m not in self.components]
+            if unknown or len(members) < 2:
+                raise ValueError(
+                    f"combination {combo!r} must list at least two known components; unknown: {unknown or 'none'}; "
+                    f"components: {', '.join(self.components)}"
+                )
+        reserved = {"status_quo"}
+        if reserved & (set(self.components) | set(self.combinations)):
+            raise ValueError("'status_quo' is the name of the reference option; do not use it for a component or combination")
+        unknown_fixed = [p for p in self.psa.hold_fixed if not _known_parameter_name(self, p)]
+        if unknown_fixed:
+            raise ValueError(f"psa.hold_fixed names unknown parameters: {', '.join(unknown_fixed)}")
+        return self
+
+
+def _known_parameter_name(params: EconomicsParams, name: str) -> bool:
+    from policy_kit.economics.model import parameter_names
+
+    return name in parameter_names(params)

@@ -1,0 +1,75 @@
+"""Params section `plan`: the options of a structural federal plan and the rule that picks one.
+
+Each option mixes economics components with a coverage ramp-up (one share per plan year of the
+component's full-scale uptake) and names who pays. Options are compared with the `baseline`
+option (the situation after the pilots); the recommended option is computed by the rule.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from policy_kit.params.sourced import Sourced
+
+DecisionRule = Literal["max_npv_under_cap", "max_npv", "max_cases_under_cap"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OptionComponent(_Strict):
+    coverage: list[float] = Field(description="share of the component's full uptake reached, one value per plan year")
+    payer: str | None = Field(default=None, description="who pays for this component; the option's payer if empty")
+
+    @field_validator("coverage")
+    @classmethod
+    def _shares(cls, values: list[float]) -> list[float]:
+        bad = [v for v in values if not 0.0 <= v <= 1.0]
+        if bad:
+            raise ValueError(f"coverage values must lie between 0 and 1; found {bad}")
+        return values
+
+
+class PlanOption(_Strict):
+    label: str
+    description: str = ""
+    payer: str = Field(description="who pays, e.g. « INASTI — gestion globale du statut social des indépendants »")
+    components: dict[str, OptionComponent] = Field(default_factory=dict)
+    after_last_year: Literal["continue", "stop"] = Field(
+        default="continue",
+        description="coverage after the last plan year, up to the economic horizon: 'continue' at the last year's "
+        "value (a structural plan) or 'stop' (a time-limited programme)",
+    )
+
+
+class PlanParams(_Strict):
+    first_year: int = Field(ge=2020, le=2100)
+    last_year: int = Field(ge=2020, le=2100)
+    budget_cap: Sourced = Field(description="largest yearly gross cost the decision-maker accepts, EUR")
+    current_budget: Sourced = Field(description="structural yearly budget already granted to the funds, EUR")
+    decision_rule: DecisionRule = "max_npv_under_cap"
+    baseline: str = Field(description="the option the others are compared with (status quo)")
+    options: dict[str, PlanOption]
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.first_year, self.last_year + 1))
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "PlanParams":
+        if self.last_year < self.first_year:
+            raise ValueError(f"last_year {self.last_year} is before first_year {self.first_year}; years must be in order")
+        n_years = self.last_year - self.first_year + 1
+        if self.baseline not in self.options:
+            raise ValueError(f"baseline '{self.baseline}' is not one of the options {sorted(self.options)}")
+        for name, option in self.options.items():
+            for comp, spec in option.components.items():
+                if len(spec.coverage) != n_years:
+                    raise ValueError(
+                        f"options.{name}.components.{comp}.coverage has {len(spec.coverage)} values; "
+                        f"expected one per year {self.first_year}–{self.last_year} ({n_years})"
+                    )
+        return self

@@ -1,0 +1,93 @@
+"""The params file: one typed model, one section per stage of the data flow."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from policy_kit.params.economics import EconomicsParams
+from policy_kit.params.evidence import EvidenceParams
+from policy_kit.params.plan import OptionComponent, PlanOption, PlanParams  # noqa: F401 - re-exported
+
+Language = Literal["fr", "nl", "en"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Meta(Strict):
+    """Who writes to whom, and what the scenario is."""
+
+    title: str = Field(description="scenario title, used in the memo subject line and the annex")
+    organisation: str
+    author: str = Field(description="author and service, shown after « De »")
+    addressee: str = Field(description="shown after « À »")
+    classification: str = "Usage interne"
+    date: dt.date = Field(description="memo date; fixed in params so reruns are identical")
+    language: Language = "fr"
+    template: str | None = Field(default=None, description="path to a house .docx template; the packaged one if empty")
+    logo: str | None = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _iso_date(cls, value):
+        if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(f"expected an ISO date YYYY-MM-DD, found {value!r}")
+        return value
+
+
+class RunSettings(Strict):
+    # Seeds live with the draws they drive (economics.psa.seed); the synthetic data carries its own.
+    step_timeout_s: int = Field(default=900, gt=0, le=24 * 3600, description="per-cell timeout of each notebook, seconds")
+
+
+class MemoParams(Strict):
+    asks: list[str] = Field(
+        description="the asks for the memorandum; {placeholders} are bound to recorded results, e.g. {plan.recommended.roi}"
+    )
+    key_figures: list[str] = Field(
+        default_factory=lambda: ["plan.recommended.roi", "plan.recommended.cases_averted_total", "plan.recommended.annual_cost"],
+        description="three recorded results shown in the key-message box",
+    )
+
+
+class Params(Strict):
+    meta: Meta
+    run: RunSettings
+    evidence: EvidenceParams
+    economics: EconomicsParams
+    plan: PlanParams
+    memo: MemoParams
+
+    # Params keys that name input files, relative to the project root.
+    DATA_KEYS: ClassVar[tuple[tuple[str, ...], ...]] = (("evidence", "survey"), ("evidence", "pilots", "activity"), ("evidence", "pilots", "prepost"))
+
+    def data_paths(self) -> dict[tuple[str, ...], str]:
+        out = {}
+        for key in self.DATA_KEYS:
+            value = self
+            for part in key:
+                value = getattr(value, part)
+            out[key] = value
+        return out
+
+    def data_files(self, root) -> list:
+        from policy_kit.paths import resolve_input
+
+        return [resolve_input(root, rel, key=".".join(key)) for key, rel in self.data_paths().items()]
+
+    @model_validator(mode="after")
+    def _options_name_components(self) -> "Params":
+        known = set(self.economics.components)
+        for name, option in self.plan.options.items():
+            unknown = sorted(set(option.components) - known)
+            if unknown:
+                raise ValueError(
+                    f"plan.options.{name} names component(s) {unknown} that economics.components does not define "
+                    f"(defined: {sorted(known)})"
+                )
+        return self
