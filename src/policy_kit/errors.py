@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass
@@ -50,20 +50,13 @@ class DataError(UserError):
     """An input data file cannot be read or does not match its schema."""
 
 
-@dataclass
 class StepFailure(UserError):
-    """A notebook failed during a run."""
+    """A notebook failed during a run: which notebook, which cell, which error, where the partial copy is."""
 
-    notebook: str = ""
-    cell: int | None = None
-    ename: str = ""
-    evalue: str = ""
-    kept_at: str | None = None
-    problems: list[Problem] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        where = f"cell {self.cell}" if self.cell is not None else "before the first cell ran"
-        summary = f"Step {self.notebook} failed at {where}: {self.ename}: {self.evalue}"
-        if self.kept_at:
-            summary += f"\nThe partly executed notebook is kept at {self.kept_at}"
-        UserError.__init__(self, summary, self.problems)
+    def __init__(self, notebook: str, cell: int | None, ename: str, evalue: str, kept_at: str | None = None):
+        self.notebook, self.cell, self.ename, self.evalue, self.kept_at = notebook, cell, ename, evalue, kept_at
+        where = f"at cell {cell}" if cell is not None else "before its first cell ran"
+        summary = f"Step {notebook} failed {where}: {ename}: {evalue}"
+        if kept_at:
+            summary += f"\nThe partly executed notebook is kept at {kept_at}"
+        super().__init__(summary)

@@ -25,7 +25,7 @@ def resolve_input(root: Path, relative: str, *, key: str, allowed: tuple[str, ..
     bases = [(root / a).resolve() for a in allowed]
     if not any(candidate == b or b in candidate.parents for b in bases):
         raise ParamsError(
-            f"Params path '{key}' points outside the project's data folders",
+            f"Path points outside the project's data folders",
             [Problem(key, "path not allowed", expected=f"a path under {', '.join(a + '/' for a in allowed)}", found=relative)],
         )
     return candidate

@@ -111,7 +111,9 @@ class KernelSession:
     def _start(self):
         from jupyter_client.manager import KernelManager
 
-        km = KernelManager(kernel_name=KERNEL)
+        # IPC sockets in a private folder: no TCP port, and no "unencrypted TCP" warning on stderr
+        self._sockets = Path(tempfile.mkdtemp(prefix="policy-kit-kernel-"))
+        km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=str(self._sockets / "kernel"))
         km.start_kernel(cwd=str(self._cwd))
         self.km = km
         self._run(WARM_UP)
@@ -136,12 +138,15 @@ class KernelSession:
         self._pool.shutdown(wait=True)
         if self.km is not None and self.km.has_kernel:
             self.km.shutdown_kernel(now=True)
+        if getattr(self, "_sockets", None):
+            shutil.rmtree(self._sockets, ignore_errors=True)
 
 
 def _execute(step: Step, root: Path, staging: Path, params_path: Path, params: Params, kernel: KernelSession) -> None:
     import papermill as pm
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
+    (staging / "notebooks").mkdir(exist_ok=True)
     pm.execute_notebook(
         str(root / "notebooks" / step.notebook),
         str(staging / "notebooks" / step.notebook),
@@ -163,9 +168,7 @@ def _failure(step: Step, exc: BaseException, kept_at: Path | None) -> StepFailur
     evalue = getattr(exc, "evalue", str(exc)).strip()
     index = getattr(exc, "cell_index", None)
     cell = index + 1 if isinstance(index, int) else None  # 1-based, as counted in JupyterLab
-    failure = StepFailure(
-        summary="", notebook=step.notebook, cell=cell, ename=ename, evalue=evalue, kept_at=str(kept_at) if kept_at else None
-    )
+    failure = StepFailure(step.notebook, cell, ename, evalue, str(kept_at) if kept_at else None)
     # A user error raised inside a notebook (bad data, unknown placeholder) is still the user's to fix: exit 2.
     failure.exit_code = 2 if ename in USER_ERRORS else 1
     return failure
@@ -199,11 +202,11 @@ def _publish(staging: Path, final: Path) -> None:
 
 
 def _keep_failed(staging: Path, final: Path, step: Step) -> Path | None:
-    """Keep the partial notebook under <run folder>/failed/ without touching the rest of the last good run."""
+    """Keep the partial notebook in <run folder>.failed/, beside the last good run, which stays untouched."""
     partial = staging / "notebooks" / step.notebook
     if not partial.exists():
         return None
-    failed = final / "failed"
+    failed = final.with_name(final.name + ".failed")
     failed.mkdir(parents=True, exist_ok=True)
     target = failed / step.notebook
     shutil.copy2(partial, target)

@@ -85,8 +85,9 @@ class OptionSpec:
     `coverage` (optional) maps a component to a per-cycle multiplier of its uptake, one value per
     cycle of the horizon, each in [0, 1] (a plan's ramp-up). A component with a coverage vector is
     delivered, and paid for, in the cycles where its coverage is above zero, whatever its
-    `delivery_years`; without one it is delivered at full uptake for `delivery_years`.
-    Effect persistence (`effect_years`, `decay`, counted from the first cycle) is unchanged.
+    `delivery_years`, and its effect lasts at least until its last delivered cycle (`effect_years`
+    is then a minimum, `decay` still counts from the first cycle); without one it is delivered at
+    full uptake for `delivery_years`.
     """
 
     name: str
@@ -322,6 +323,9 @@ class Simulation:
     invalidity_py_averted: dict[str, np.ndarray]
     participants: dict[str, np.ndarray]
     traces: dict[str, np.ndarray]  # (draws, cycles + 1, S) persons, incl. the status quo
+    # per option and component (cost with indexation and optimism bias), for budgets split by payer
+    component_cost: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    component_participants: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
 
     def perspective_benefit(self, option: str, perspective: str | None = None) -> np.ndarray:
         cats = perspective_categories(self.model, perspective)
@@ -378,11 +382,15 @@ def simulate(model: EconomicModel, values: Mapping[str, object] | None = None, o
         factors: dict[str, np.ndarray] = {}
         for cname in option.components:
             comp = model.components[cname]
-            w = effect_weights(T, v[f"component.{cname}.effect_years"], v[f"component.{cname}.decay"])
+            effect_years = v[f"component.{cname}.effect_years"]
             uptake = col(v[f"component.{cname}.uptake"])
             coverage = option.coverage_of(cname, T)
             if coverage is not None:
+                # people reached each year keep benefiting while the component is delivered
+                delivered_span = float(np.flatnonzero(coverage[0] > 0.0).max(initial=-1) + 1)
+                effect_years = np.maximum(effect_years, delivered_span)
                 uptake = uptake * coverage
+            w = effect_weights(T, effect_years, v[f"component.{cname}.decay"])
             for e in comp.effects:
                 size = col(v[e.parameter])
                 if e.type == "rr":
@@ -407,6 +415,9 @@ def simulate(model: EconomicModel, values: Mapping[str, object] | None = None, o
                 reached = reached * coverage
                 delivered = (coverage > 0.0).astype(float)  # fixed costs run while any coverage is planned
             yearly = col(v[f"component.{cname}.fixed_cost_per_year"]) + col(v[f"component.{cname}.cost_per_participant"]) * reached
+            uplift = cost_index * (1.0 + col(v["optimism_bias"]))
+            sim.component_cost.setdefault(name, {})[cname] = yearly * delivered * uplift
+            sim.component_participants.setdefault(name, {})[cname] = reached * delivered
             cost += yearly * delivered
             participants += reached * delivered
         cost *= cost_index * (1.0 + col(v["optimism_bias"]))

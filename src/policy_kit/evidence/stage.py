@@ -151,10 +151,11 @@ def funnels_step(stage: Stage) -> Finding:
     funnel = funnels(activity)
     stage.rec.table("pilots.funnels", funnel, caption="Des personnes touchées aux parcours complets, par projet pilote")
     icarius = funnel.set_index(["pilot", "component"])
-    for component, key in (("programme", "reached"), ("accompaniment", "completed"), ("events", "sessions")):
+    for component, key in (("programme", "reached"), ("programme", "cost"), ("accompaniment", "completed"), ("events", "sessions")):
         value = icarius.loc[("icarius", component), key] if ("icarius", component) in icarius.index else np.nan
         status = icarius.loc[("icarius", component), "status"] if ("icarius", component) in icarius.index else None
-        stage.rec.scalar(f"pilots.icarius.{component}_{key}", value, unit="count", origin=f"pilot data ({status})")
+        stage.rec.scalar(f"pilots.icarius.{component}_{key}", value, unit="EUR" if key == "cost" else "count",
+                         origin=f"pilot data ({status})")
     figure = charts.funnel_chart(funnel, component="accompaniment")
     stage.rec.figure("pilots.funnel_chart", figure, caption="Accompagnements : des personnes orientées aux parcours complets",
                      alt="Entonnoir par projet pilote : personnes orientées, accompagnées et parcours terminés")

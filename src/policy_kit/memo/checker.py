@@ -256,7 +256,9 @@ def find_numbers(text: str, language: str = "fr") -> list[FoundNumber]:
         integer, decimals = m.group(1), m.group(2)
         digits = re.sub(r"\D", "", integer)
         value = float(digits + ("." + decimals if decimals else ""))
-        precision = 10.0 ** -(len(decimals) if decimals else 0)
+        # text rounds to significant figures (« 510 » for 512): trailing zeros of a whole number are rounding
+        trailing = len(digits) - len(digits.rstrip("0")) if not decimals and digits.strip("0") else 0
+        precision = 10.0 ** (-len(decimals) if decimals else trailing)
         unit, scale = None, 1.0
         um = _UNIT_RE.match(text, m.end())
         if um:
@@ -264,7 +266,7 @@ def find_numbers(text: str, language: str = "fr") -> list[FoundNumber]:
             scale = next(s for pattern, s in _UNITS if re.fullmatch(pattern, unit))
         elif language == "en" and text[max(0, m.start() - 1):m.start()] == "€":
             unit = "€"
-        if unit is None and not decimals and digits == integer and 2000 <= value <= 2100:
+        if unit is None and not decimals and digits == integer and 1900 <= value <= 2100:
             continue  # a year
         found.append(FoundNumber(m.group(0), value * scale, precision * scale, unit))
     return found

@@ -35,7 +35,7 @@ def check_data_paths(params: Params, path: Path, lines: dict) -> None:
         try:
             target = resolve_input(root, rel, key=dotted)
         except ParamsError as exc:
-            problems += [Problem(where, f"'{dotted}': {p.message}", p.expected, p.found) for p in exc.problems]
+            problems += [Problem(where, f"'{dotted}': {exc.summary.lower()}", p.expected, p.found) for p in exc.problems]
             continue
         if not target.is_file():
             problems.append(Problem(where, f"'{dotted}': data file not found", expected="an existing file under data/", found=rel))

@@ -50,7 +50,7 @@ class MemoParams(Strict):
         description="the asks for the memorandum; {placeholders} are bound to recorded results, e.g. {plan.recommended.roi}"
     )
     key_figures: list[str] = Field(
-        default_factory=lambda: ["plan.recommended.roi", "plan.recommended.cases_averted_total", "plan.recommended.annual_cost"],
+        default_factory=lambda: ["plan.recommended.bcr", "plan.recommended.cases_averted_plan_years", "plan.recommended.annual_cost"],
         description="three recorded results shown in the key-message box",
     )
 

@@ -1,0 +1,210 @@
+"""Plan stage: ramped options in the engine, budget impact, ranking, switching values, charts."""
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from pydantic import ValidationError
+
+import policy_kit.economics as eco
+from policy_kit import plan
+from policy_kit.params.plan import PlanParams
+from policy_kit.params.sourced import Sourced
+from policy_kit.plan import charts
+
+DRAWS = 500
+
+
+@pytest.fixture(scope="module")
+def model():
+    return eco.build_model(eco.load_default_params())
+
+
+@pytest.fixture(scope="module")
+def default_plan():
+    return plan.load_default_plan()
+
+
+@pytest.fixture(scope="module")
+def results(model, default_plan):
+    return plan.evaluate_plan(model, default_plan, draws=DRAWS)
+
+
+def with_cap(p: PlanParams, cap: float) -> PlanParams:
+    return p.model_copy(update={"budget_cap": Sourced(value=cap, kind="cost", quality="assumption")})
+
+
+def with_options(p: PlanParams, **options) -> PlanParams:
+    data = p.model_dump()
+    data["options"].update(options)
+    return PlanParams.model_validate(data)
+
+
+def test_default_plan_names_known_components(default_plan):
+    known = set(eco.load_default_params().components)
+    assert {"status_quo", "light", "targeted", "full"} <= set(default_plan.options)
+    for option in default_plan.options.values():
+        assert set(option.components) <= known
+    assert set(default_plan.options["full"].components) == known
+
+
+def test_zero_coverage_is_no_programme(model, default_plan):
+    zeros = [0.0] * len(default_plan.years)
+    p = with_options(default_plan, nothing={"label": "rien", "payer": "INASTI", "components": {c: {"coverage": zeros} for c in model.components}})
+    res = plan.evaluate_plan(model, p, draws=0)
+    y = res.yearly[res.yearly["option"] == "nothing"]
+    for col in ("gross_cost", "allowances_avoided", "cases_averted_incapacity", "participants"):
+        assert np.allclose(y[col], 0.0)
+    # and the same components as the baseline at the baseline's coverage give exactly the baseline
+    same = {"label": "copie", "payer": default_plan.options["status_quo"].payer, "components": default_plan.options["status_quo"].model_dump()["components"]}
+    res = plan.evaluate_plan(model, with_options(default_plan, copy=same), draws=0)
+    assert res.summary.loc["copy", "npv"] == pytest.approx(0.0, abs=1e-6)
+    assert res.summary.loc["copy", "cases_averted_horizon"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_coverage_scales_participant_costs(model, default_plan):
+    n = len(default_plan.years)
+    p = with_options(
+        default_plan,
+        half={"label": "moitié", "payer": "INASTI", "components": {"app": {"coverage": [0.5] * n}}},
+        whole={"label": "tout", "payer": "INASTI", "components": {"app": {"coverage": [1.0] * n}}},
+    )
+    res = plan.evaluate_plan(model, p, draws=0)
+    v = model.base_values()
+    uplift = 1 + v["optimism_bias"]
+    fixed = v["component.app.fixed_cost_per_year"] * uplift
+    first = res.yearly[res.yearly["year"] == default_plan.first_year].set_index("option")
+    # year 1: same cohort in both, so the variable cost halves exactly; fixed costs are paid in full
+    assert first.loc["half", "gross_cost"] - fixed == pytest.approx(0.5 * (first.loc["whole", "gross_cost"] - fixed))
+    assert first.loc["half", "participants"] == pytest.approx(0.5 * first.loc["whole", "participants"])
+    assert res.summary.loc["whole", "cases_averted_horizon"] > res.summary.loc["half", "cases_averted_horizon"] > 0
+
+
+def test_coverage_before_and_after_the_plan_years(model, default_plan):
+    full = plan.coverage_by_cycle(default_plan, "full", "app", model)
+    assert len(full) == model.horizon_years
+    assert list(full[:6]) == default_plan.options["full"].components["app"].coverage
+    assert (full[6:] == full[5]).all()  # structural: continues at the last value
+    data = default_plan.model_dump()
+    data["options"]["full"]["after_last_year"] = "stop"
+    assert (plan.coverage_by_cycle(PlanParams.model_validate(data), "full", "app", model)[6:] == 0).all()
+    data = default_plan.model_dump()
+    data["first_year"], data["last_year"] = 2020, 2025
+    with pytest.raises(ValueError, match="within the economic horizon"):
+        plan.plan_model(model, PlanParams.model_validate(data))
+
+
+def test_budget_impact_is_the_undiscounted_sum_of_yearly_streams(model, default_plan, results):
+    sim = eco.simulate(plan.plan_model(model, default_plan))
+    in_plan = np.isin(model.years, default_plan.years)
+    for name in default_plan.options:
+        y = results.yearly[results.yearly["option"] == name]
+        cost = sim.cost[f"plan:{name}"][0, in_plan]
+        assert y["gross_cost"].sum() == pytest.approx(cost.sum())
+        assert results.summary.loc[name, "gross_cost_plan_years"] == pytest.approx(cost.sum())
+        assert results.summary.loc[name, "peak_annual_cost"] == pytest.approx(cost.max())
+        allowances = sim.benefits[f"plan:{name}"]["allowances"][0, in_plan].sum()
+        assert y["allowances_avoided"].sum() == pytest.approx(allowances)
+    impact = results.budget_impact()
+    assert impact["gross_cost"].sum() == pytest.approx(results.yearly["gross_cost"].sum())
+    # two payers in the light plan: information through the funds, the app through INASTI
+    assert results.yearly.query("option == 'light'")["payer"].nunique() == 2
+
+
+def test_net_is_gross_minus_allowances_avoided(results):
+    y = results.yearly
+    assert np.allclose(y["net_cost"], y["gross_cost"] - y["allowances_avoided"])
+    s = results.summary
+    assert np.allclose(s["net_cost_plan_years"], s["gross_cost_plan_years"] - s["allowances_avoided_plan_years"])
+
+
+def test_summary_is_incremental_to_the_baseline(results, default_plan):
+    s = results.summary
+    assert s.loc["status_quo", "npv"] == 0.0
+    assert s.loc["full", "npv"] == pytest.approx(s.loc["full", "benefit_pv_vs_baseline"] - s.loc["full", "cost_pv_vs_baseline"])
+    assert s.loc["full", "roi"] == pytest.approx(s.loc["full", "bcr"] - 1)
+    assert s.loc["light", "annual_cost_full_vs_current_budget_ratio"] == pytest.approx(
+        s.loc["light", "annual_cost_full"] / default_plan.current_budget.value
+    )
+    assert ((s["p_npv_positive"].dropna() >= 0) & (s["p_npv_positive"].dropna() <= 1)).all()
+    assert (s["npv_p2.5"] <= s["npv_p97.5"]).all()
+
+
+def test_budget_cap_changes_the_recommendation(model, default_plan, results):
+    assert results.recommended == "full"  # default cap 7 M€: the full plan fits
+    lower = plan.evaluate_plan(model, with_cap(default_plan, 5e6), draws=DRAWS)
+    assert lower.recommended == "light"  # the full plan peaks near 6 M€, the light one near 3 M€
+    assert not lower.summary.loc["full", "eligible"]
+    lowest = plan.evaluate_plan(model, with_cap(default_plan, 2e6), draws=DRAWS)
+    assert lowest.recommended == "status_quo"
+    cases = plan.evaluate_plan(model, with_cap(default_plan, 5e6).model_copy(update={"decision_rule": "max_cases_under_cap"}), draws=DRAWS)
+    assert cases.recommended == "targeted"  # more cases averted than the light plan, still under 5 M€
+
+
+def test_probability_best_sums_to_one(results, model, default_plan):
+    assert results.p_best.sum() == pytest.approx(1.0)
+    assert set(results.p_best.index) == set(default_plan.options)
+    capped = plan.evaluate_plan(model, with_cap(default_plan, 5e6), draws=DRAWS)
+    assert capped.p_best["full"] == 0.0
+    assert capped.p_best.sum() == pytest.approx(1.0)
+    again = plan.evaluate_plan(model, default_plan, draws=DRAWS)
+    assert again.p_best.equals(results.p_best)  # the model's seed makes it reproducible
+
+
+def test_what_would_change_flips_the_decision(model, default_plan, results):
+    changes = plan.what_would_change(model, default_plan, results, top=4)
+    params = changes[changes["parameter"] != "budget_cap"]
+    found = params.dropna(subset=["value"])
+    assert len(found) >= 2
+    for _, row in found.iterrows():
+        x = row["value"]
+        eps = 1e-4 * max(abs(x), 1e-6)
+        inside, outside = (x + eps, x - eps) if row["direction"] == "above" else (x - eps, x + eps)
+        assert plan.decide(model, default_plan, {row["parameter"]: inside})["recommended"].iloc[0] == results.recommended
+        flipped = plan.decide(model, default_plan, {row["parameter"]: outside})["recommended"].iloc[0]
+        assert flipped != results.recommended
+        assert flipped == row["new_recommended"]
+        assert "resterait la meilleure option" in row["sentence_fr"]
+    cap = changes[changes["parameter"] == "budget_cap"].iloc[0]
+    assert cap["value"] == pytest.approx(results.summary.loc["full", "peak_annual_cost"])
+    below = plan.evaluate_plan(model, with_cap(default_plan, cap["value"] * 0.999), draws=0)
+    above = plan.evaluate_plan(model, with_cap(default_plan, cap["value"] * 1.001), draws=0)
+    assert (below.recommended, above.recommended) == (cap["new_recommended"], results.recommended)
+    assert "M€" in cap["sentence_fr"]
+
+
+def test_params_refuse_inconsistent_plans(default_plan):
+    data = default_plan.model_dump()
+    data["options"]["light"]["components"]["app"]["coverage"] = [0.5, 1.0]
+    with pytest.raises(ValidationError, match="expected one per year"):
+        PlanParams.model_validate(data)
+    data = default_plan.model_dump()
+    data["options"]["light"]["components"]["app"]["coverage"][0] = 1.5
+    with pytest.raises(ValidationError, match="between 0 and 1"):
+        PlanParams.model_validate(data)
+    data = default_plan.model_dump()
+    data["baseline"] = "nothing"
+    with pytest.raises(ValidationError, match="baseline"):
+        PlanParams.model_validate(data)
+
+
+def test_record_writes_the_memo_figures(tmp_path, model, default_plan, results):
+    from policy_kit.records import Recorder, read
+
+    changes = plan.what_would_change(model, default_plan, results, top=2)
+    plan.record(Recorder(tmp_path, "plan"), results, changes)
+    got = read(tmp_path)
+    assert got.value("plan.recommended.name") == results.recommended
+    assert got.value("plan.recommended.annual_cost") == pytest.approx(results.summary.loc["full", "annual_cost_full"])
+    for key in ("plan.recommended.roi", "plan.recommended.cases_averted_total", "plan.current_budget"):
+        assert key in got
+    assert got.value("plan.current_budget_quality") == "low"
+    assert len(got.table("plan.yearly")) == len(results.yearly)
+
+
+def test_charts_return_figures(results):
+    import matplotlib.pyplot as plt
+
+    for fig in (charts.budget_impact(results), charts.cases_averted(results), charts.option_comparison(results)):
+        assert isinstance(fig, Figure)
+        assert fig.get_figwidth() == pytest.approx(16 / 2.54)
+        plt.close(fig)
