@@ -53,9 +53,12 @@ class DataError(UserError):
 class StepFailure(UserError):
     """A notebook failed during a run: which notebook, which cell, which error, where the partial copy is."""
 
-    def __init__(self, notebook: str, cell: int | None, ename: str, evalue: str, kept_at: str | None = None):
+    def __init__(self, notebook: str, cell: int | None, ename: str, evalue: str, kept_at: str | None = None, source: str = ""):
         self.notebook, self.cell, self.ename, self.evalue, self.kept_at = notebook, cell, ename, evalue, kept_at
         where = f"at cell {cell}" if cell is not None else "before its first cell ran"
+        first_line = next((line for line in source.splitlines() if line.strip()), "")
+        if first_line:
+            where += f" ({first_line.strip()[:80]})"
         summary = f"Step {notebook} failed {where}: {ename}: {evalue}"
         if kept_at:
             summary += f"\nThe partly executed notebook is kept at {kept_at}"

@@ -167,8 +167,9 @@ def _failure(step: Step, exc: BaseException, kept_at: Path | None) -> StepFailur
     ename = getattr(exc, "ename", type(exc).__name__)
     evalue = getattr(exc, "evalue", str(exc)).strip()
     index = getattr(exc, "cell_index", None)
-    cell = index + 1 if isinstance(index, int) else None  # 1-based, as counted in JupyterLab
-    failure = StepFailure(step.notebook, cell, ename, evalue, str(kept_at) if kept_at else None)
+    # 1-based position in the executed notebook kept for inspection (it includes the injected parameters cell)
+    cell = index + 1 if isinstance(index, int) else None
+    failure = StepFailure(step.notebook, cell, ename, evalue, str(kept_at) if kept_at else None, getattr(exc, "source", "") or "")
     # A user error raised inside a notebook (bad data, unknown placeholder) is still the user's to fix: exit 2.
     failure.exit_code = 2 if ename in USER_ERRORS else 1
     return failure

@@ -154,7 +154,8 @@ def compose_memo(stage: Stage) -> MemoContent:
     ]
     options = [
         Paragraph(_("{n} options for {first}-{last}, compared with the situation after the pilots ([@tab:options]). "
-                    "Decision rule: {rule}; yearly cap {cap} (working assumption).").format(
+                    "Decision rule: {rule}; yearly cap {cap} (working assumption). The recommended option is the best one in "
+                    "{p_best} of the probabilistic draws: the ranking is uncertain.").format(p_best=v("plan.recommended.p_best"),
                         n=len(res.value("plan.option_order").split(",")), first=v("plan.first_year"), last=v("plan.last_year"),
                         rule=res.value("plan.rule_text"), cap=v("plan.budget_cap"))),
         Table(options_table(stage, _), _("Plan options, {first}-{last}").format(first=v("plan.first_year"), last=v("plan.last_year")),
