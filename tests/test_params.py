@@ -70,7 +70,7 @@ def test_value_outside_its_range_refused(project):
 
 
 def test_option_naming_unknown_component_refused(project):
-    path = edit(project, "        app: {coverage: [0.25, 0.5, 0.75, 1, 1, 1]}", "        apps: {coverage: [0.25, 0.5, 0.75, 1, 1, 1]}")
+    path = edit(project, "        app: {coverage: [0.2, 0.5, 0.8, 1.0, 1.0, 1.0]}", "        apps: {coverage: [0.2, 0.5, 0.8, 1.0, 1.0, 1.0]}")
     with pytest.raises(ParamsError, match=r"component\(s\) \['apps'\]"):
         load(path)
 
