@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import policy_kit.economics as eco
+from policy_kit.params import load
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def main(draws: int = 10_000, repeats: int = 5) -> None:
-    model = eco.build_model(eco.load_default_params())
+    model = eco.build_model(load(ROOT / "params" / "memorandum-2024.yaml").economics)
     assert len(model.option_names) == 4 and model.horizon_years == 10
     eco.run_psa(model, draws=200, seed=0)  # warm-up: imports and beta fits are cached
     times = []

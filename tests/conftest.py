@@ -7,6 +7,13 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PARAMS = ROOT / "params" / "memorandum-2024.yaml"
 
 
+def default_params():
+    """The default scenario, validated: the one place where default values live."""
+    from policy_kit.params import load
+
+    return load(DEFAULT_PARAMS)
+
+
 @pytest.fixture(scope="session")
 def default_run(tmp_path_factory):
     """One full run of the default params, shared by the end-to-end tests (it takes about 25 s)."""

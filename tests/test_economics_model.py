@@ -14,10 +14,12 @@ from policy_kit.economics.markov import STATE_INDEX
 from policy_kit.params.economics import EconomicsParams
 from policy_kit.params.sourced import Sourced
 
+from conftest import default_params
+
 
 @pytest.fixture(scope="module")
 def params():
-    return eco.load_default_params()
+    return default_params().economics
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,9 @@ from policy_kit.evidence import (
 )
 from policy_kit.evidence import charts
 from policy_kit.evidence.synthetic import generate_survey
-from policy_kit.params.evidence import EvidenceParams, MarginSet, default_evidence_params
+from policy_kit.params.evidence import EvidenceParams, MarginSet
+
+from conftest import default_params
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 NBSP = "\u00a0"
@@ -104,7 +106,7 @@ def test_interval_in_words():
 
 
 def test_params_defaults_and_strictness():
-    params = default_evidence_params()
+    params = default_params().evidence
     assert params.min_cell == 10
     assert params.cutoffs.at_risk.is_assumption and params.cutoffs.at_risk.low < 2.58 < params.cutoffs.at_risk.high
     assert params.margins.region.approximate

@@ -18,7 +18,8 @@ from policy_kit.evidence import (
 )
 from policy_kit.evidence.pilots import dz_confint
 from policy_kit.evidence.synthetic import generate_survey
-from policy_kit.params.evidence import default_evidence_params
+
+from conftest import default_params
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +29,7 @@ def survey() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def weights(survey) -> pd.Series:
-    return rake(survey, default_evidence_params().margins.as_rake_margins())
+    return rake(survey, default_params().evidence.margins.as_rake_margins())
 
 
 def test_classify_risk_boundaries():
@@ -36,7 +37,7 @@ def test_classify_risk_boundaries():
     assert levels.tolist()[:6] == ["faible", "faible", "a_risque", "a_risque", "severe", "severe"]
     assert pd.isna(levels.iloc[6])
     # cut-offs from params (Sourced) or a mapping work the same way
-    params = default_evidence_params().cutoffs
+    params = default_params().evidence.cutoffs
     assert classify_risk([2.6], params).iloc[0] == "a_risque"
     assert classify_risk([2.6], {"at_risk": 2.7, "severe": 3.2}).iloc[0] == "faible"
     with pytest.raises(ValueError):

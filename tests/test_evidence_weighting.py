@@ -8,7 +8,8 @@ import pytest
 
 from policy_kit.evidence import MarginError, design_effect, effective_n, rake, weighted_margins
 from policy_kit.evidence.synthetic import generate_survey
-from policy_kit.params.evidence import default_evidence_params
+
+from conftest import default_params
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +18,7 @@ def survey() -> pd.DataFrame:
 
 
 def test_raking_meets_every_margin_with_trimming(survey):
-    margins = default_evidence_params().margins.as_rake_margins()
+    margins = default_params().evidence.margins.as_rake_margins()
     weights = rake(survey, margins, trim=(0.3, 3.0))
     achieved = weighted_margins(survey, weights, margins)
     for column, target in margins.items():

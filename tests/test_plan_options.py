@@ -11,17 +11,19 @@ from policy_kit.params.plan import PlanParams
 from policy_kit.params.sourced import Sourced
 from policy_kit.plan import charts
 
+from conftest import default_params
+
 DRAWS = 500
 
 
 @pytest.fixture(scope="module")
 def model():
-    return eco.build_model(eco.load_default_params())
+    return eco.build_model(default_params().economics)
 
 
 @pytest.fixture(scope="module")
 def default_plan():
-    return plan.load_default_plan()
+    return default_params().plan
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +42,7 @@ def with_options(p: PlanParams, **options) -> PlanParams:
 
 
 def test_default_plan_names_known_components(default_plan):
-    known = set(eco.load_default_params().components)
+    known = set(default_params().economics.components)
     assert {"status_quo", "light", "targeted", "full"} <= set(default_plan.options)
     for option in default_plan.options.values():
         assert set(option.components) <= known

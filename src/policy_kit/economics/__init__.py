@@ -42,18 +42,6 @@ from policy_kit.economics.results import EconomicResults, OptionResult, evaluate
 from policy_kit.economics.sensitivity import one_way, switching_values, two_way
 
 
-def load_default_params():
-    """The default `economics` params section shipped with the package (see default_params.yaml)."""
-    from importlib import resources
-
-    import yaml
-
-    from policy_kit.params.economics import EconomicsParams
-
-    text = resources.files("policy_kit.economics").joinpath("default_params.yaml").read_text(encoding="utf-8")
-    return EconomicsParams.model_validate(yaml.safe_load(text))
-
-
 __all__ = [
     "BENEFIT_CATEGORIES",
     "BENEFIT_LABELS_FR",
@@ -78,7 +66,6 @@ __all__ = [
     "evaluate",
     "evpi",
     "incremental_analysis",
-    "load_default_params",
     "load_discount_schedule",
     "odds_ratio_to_relative_risk",
     "one_way",

@@ -15,18 +15,6 @@ from policy_kit.plan.options import PlanResults, coverage_by_cycle, decide, eval
 from policy_kit.plan.record import record
 
 
-def load_default_plan():
-    """The default `plan` params section shipped with the package (see default_plan.yaml)."""
-    from importlib import resources
-
-    import yaml
-
-    from policy_kit.params.plan import PlanParams
-
-    text = resources.files("policy_kit.plan").joinpath("default_plan.yaml").read_text(encoding="utf-8")
-    return PlanParams.model_validate(yaml.safe_load(text))
-
-
 __all__ = [
     "RULES",
     "PlanResults",
@@ -35,7 +23,6 @@ __all__ = [
     "coverage_by_cycle",
     "decide",
     "evaluate_plan",
-    "load_default_plan",
     "plan_model",
     "probability_best",
     "rank_options",
