@@ -131,22 +131,32 @@ def test_summary_is_incremental_to_the_baseline(results, default_plan):
     assert (s["npv_p2.5"] <= s["npv_p97.5"]).all()
 
 
+def best_under(summary, cap, criterion="npv"):
+    """The rule, restated independently: the best option whose peak yearly cost fits under the cap."""
+    eligible = summary[summary["peak_annual_cost"] <= cap]
+    return eligible[criterion].idxmax() if len(eligible) else summary["peak_annual_cost"].idxmin()
+
+
 def test_budget_cap_changes_the_recommendation(model, default_plan, results):
-    assert results.recommended == "full"  # default cap 7 M€: the full plan fits
-    lower = plan.evaluate_plan(model, with_cap(default_plan, 5e6), draws=DRAWS)
-    assert lower.recommended == "light"  # the full plan peaks near 6 M€, the light one near 3 M€
-    assert not lower.summary.loc["full", "eligible"]
-    lowest = plan.evaluate_plan(model, with_cap(default_plan, 2e6), draws=DRAWS)
-    assert lowest.recommended == "status_quo"
-    cases = plan.evaluate_plan(model, with_cap(default_plan, 5e6).model_copy(update={"decision_rule": "max_cases_under_cap"}), draws=DRAWS)
-    assert cases.recommended == "targeted"  # more cases averted than the light plan, still under 5 M€
+    s = results.summary
+    assert results.recommended == best_under(s, default_plan.budget_cap.value)
+    # a cap just under the recommended option's peak cost makes it ineligible and picks the next best
+    tighter = s.loc[results.recommended, "peak_annual_cost"] * 0.99
+    lower = plan.evaluate_plan(model, with_cap(default_plan, tighter), draws=DRAWS)
+    assert not lower.summary.loc[results.recommended, "eligible"]
+    assert lower.recommended == best_under(s, tighter) != results.recommended
+    lowest = plan.evaluate_plan(model, with_cap(default_plan, 1e6), draws=DRAWS)
+    assert lowest.recommended == s["peak_annual_cost"].idxmin()  # nothing fits: the cheapest
+    rule = with_cap(default_plan, 5e6).model_copy(update={"decision_rule": "max_cases_under_cap"})
+    cases = plan.evaluate_plan(model, rule, draws=DRAWS)
+    assert cases.recommended == best_under(cases.summary, 5e6, "cases_averted_horizon")
 
 
 def test_probability_best_sums_to_one(results, model, default_plan):
     assert results.p_best.sum() == pytest.approx(1.0)
     assert set(results.p_best.index) == set(default_plan.options)
     capped = plan.evaluate_plan(model, with_cap(default_plan, 5e6), draws=DRAWS)
-    assert capped.p_best["full"] == 0.0
+    assert capped.p_best["full"] == 0.0  # its peak cost (about 6 M€) is over the cap
     assert capped.p_best.sum() == pytest.approx(1.0)
     again = plan.evaluate_plan(model, default_plan, draws=DRAWS)
     assert again.p_best.equals(results.p_best)  # the model's seed makes it reproducible
@@ -167,7 +177,7 @@ def test_what_would_change_flips_the_decision(model, default_plan, results):
         assert flipped == row["new_recommended"]
         assert "resterait la meilleure option" in row["sentence_fr"]
     cap = changes[changes["parameter"] == "budget_cap"].iloc[0]
-    assert cap["value"] == pytest.approx(results.summary.loc["full", "peak_annual_cost"])
+    assert cap["value"] == pytest.approx(results.summary.loc[results.recommended, "peak_annual_cost"])
     below = plan.evaluate_plan(model, with_cap(default_plan, cap["value"] * 0.999), draws=0)
     above = plan.evaluate_plan(model, with_cap(default_plan, cap["value"] * 1.001), draws=0)
     assert (below.recommended, above.recommended) == (cap["new_recommended"], results.recommended)
@@ -196,7 +206,7 @@ def test_record_writes_the_memo_figures(tmp_path, model, default_plan, results):
     plan.record(Recorder(tmp_path, "plan"), results, changes)
     got = read(tmp_path)
     assert got.value("plan.recommended.name") == results.recommended
-    assert got.value("plan.recommended.annual_cost") == pytest.approx(results.summary.loc["full", "annual_cost_full"])
+    assert got.value("plan.recommended.annual_cost") == pytest.approx(results.summary.loc[results.recommended, "annual_cost_full"])
     for key in ("plan.recommended.roi", "plan.recommended.cases_averted_total", "plan.current_budget"):
         assert key in got
     assert got.value("plan.current_budget_quality") == "low"

@@ -94,9 +94,9 @@ class BenefitSwitches(_Section):
     output: bool = True
     closures: bool = True
     wellbeing: bool = False
-    # Allowances are transfers: a strict social cost-benefit analysis would drop them from the
-    # society perspective (the output they replace is counted already). Kept by default as asked.
-    society_counts_allowances: bool = True
+    # Allowances are transfers: in the society perspective the output they replace is already
+    # counted, so they are left out unless asked for (they always count for the social security budget).
+    society_counts_allowances: bool = False
 
 
 class PsaParams(_Section):
