@@ -7,6 +7,7 @@ import docx
 import nbformat
 import pytest
 
+from policy_kit import formatting as fmt
 from policy_kit import records
 from policy_kit.errors import ParamsError, StepFailure
 from policy_kit.memo.bind import format_result
@@ -50,10 +51,8 @@ def test_memo_headline_figures_equal_results_json(default_run):
     key_box = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
     for key in ("plan.recommended.bcr", "plan.recommended.cases_averted_plan_years", "plan.recommended.annual_cost"):
         assert format_result(results, key) in key_box, key
-    assert results.value("plan.recommended.label") in text
+    assert fmt.typography(results.value("plan.recommended.label")) in text  # French spacing: « léger : » has a no-break space
     low, high = results.ci("evidence.prevalence.burnout_risk")
-    from policy_kit import formatting as fmt
-
     assert f"Entre {fmt.percent(low)} et {fmt.percent(high)}" in text
     assert "Données de démonstration" in text  # synthetic survey ⇒ banner on page 1
     assert "{" not in text  # every placeholder bound

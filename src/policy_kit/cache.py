@@ -18,7 +18,8 @@ from pathlib import Path
 
 import policy_kit
 
-IGNORED = {"provenance.json"}
+# written by the runner, not by a step
+IGNORED = {"provenance.json", "params.yaml"}
 
 
 @lru_cache(maxsize=1)
@@ -53,6 +54,12 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     }
 
 
+def changed_files(folder: Path, before: dict[str, tuple[int, int]]) -> list[str]:
+    """Files added or changed in `folder` since `before` (a snapshot), except the runner's own."""
+    after = snapshot(folder)
+    return sorted(rel for rel, stamp in after.items() if before.get(rel) != stamp and rel not in IGNORED)
+
+
 class StepCache:
     def __init__(self, root: Path):
         self.root = root
@@ -75,16 +82,15 @@ class StepCache:
             shutil.copy2(entry / "files" / rel, target)
         return True
 
-    def store(self, key: str, run_dir: Path, before: dict[str, tuple[int, int]]) -> None:
-        """Keep what the step added or changed in the run folder."""
-        after = snapshot(run_dir)
-        produced = sorted(rel for rel, stamp in after.items() if before.get(rel) != stamp and rel not in IGNORED)
+    def store(self, key: str, run_dir: Path, files: list[str]) -> None:
+        """Keep the files a step produced (paths relative to the run folder)."""
         entry = self.entry(key)
         if entry.exists():
             return
         entry.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=entry.parent))
         try:
+            produced = sorted(set(files))
             for rel in produced:
                 (tmp / "files" / rel).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(run_dir / rel, tmp / "files" / rel)

@@ -50,12 +50,13 @@ def number(x: float | None, decimals: int = 0, language: str = "fr") -> str:
 
 
 def percent(share: float | None, decimals: int = 0, language: str = "fr") -> str:
-    """A share (0.123) as a percentage: « 12 % » in fr-BE."""
+    """A share (0.123) as a percentage in the locale's own pattern: « 12 % » (fr-BE), « 12% » (nl-BE, en-GB)."""
     if _missing(share):
         return MISSING
-    return format_percent(share, format=_pattern(decimals) + " %", locale=locale_for(language)).replace(
-        " %", NBSP + "%"
-    )
+    locale = locale_for(language)
+    pattern = Locale.parse(locale).percent_formats[None].pattern.replace("#,##0", _pattern(decimals), 1)
+    # fr-BE: no-break space before « % », whichever space the CLDR pattern carries
+    return format_percent(share, format=pattern, locale=locale).replace(" %", NBSP + "%").replace(NNBSP + "%", NBSP + "%")
 
 
 def points(pp: float | None, decimals: int = 0, language: str = "fr") -> str:
@@ -70,12 +71,15 @@ _MONEY_SCALES = ((1e9, {"fr": "Md€", "nl": "mld. €", "en": "bn"}), (1e6, {"f
 def money(x: float | None, decimals: int | None = None, language: str = "fr", scale: str = "auto") -> str:
     """Euros with the unit after the number in fr/nl (« 4,2 M€ », « 61,77 € »); « €4.2m » in en-GB.
 
-    scale="auto" switches to millions from 1 M€ and to billions from 1 Md€; scale="unit" never scales.
+    scale="auto" switches to millions from 1 M€ and to billions from 1 Md€; scale="unit" never scales;
+    scale="million" always writes millions (one unit down a table column: « 0,42 M€ » under « 8,67 M€ »).
     """
     if _missing(x):
         return MISSING
     divisor, unit = 1.0, "€"
-    if scale == "auto":
+    if scale == "million":
+        divisor, unit = _MONEY_SCALES[1][0], _MONEY_SCALES[1][1][language]
+    elif scale == "auto":
         for threshold, units in _MONEY_SCALES:
             if abs(x) >= threshold:
                 divisor, unit = threshold, units[language]
@@ -118,7 +122,8 @@ _SPACES = "[ \u00a0\u202f]*"
 
 
 def typography(text: str, language: str = "fr") -> str:
-    """French punctuation spacing: no-break space before « : » and inside guillemets, narrow one before ; ! ?
+    """French punctuation spacing: no-break space before « : » and inside guillemets, narrow one before ; ! ?,
+    and between a number and « % » or « € ».
 
     URLs and clock times (12:30) are left alone: a mark is treated only when a space or the end follows it.
     """
@@ -131,6 +136,7 @@ def typography(text: str, language: str = "fr") -> str:
         s = re.sub(_SPACES + "»", NBSP + "»", s)
         s = re.sub(r"(\S)" + _SPACES + r":(?=\s|$)", "\\1" + NBSP + ":", s)
         s = re.sub(r"(\S)" + _SPACES + r"([;!?])(?=\s|$|[»)])", "\\1" + NNBSP + "\\2", s)
+        s = re.sub(r"(\d) (%|€|M€|Md€)", "\\1" + NBSP + "\\2", s)  # « 95 % » typed in a sentence
         parts[i] = s
     return "".join(parts)
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from policy_kit import params as params_mod
 from policy_kit import records
+from policy_kit.errors import ParamsError
 from policy_kit.paths import project_root
 
 
@@ -36,7 +37,14 @@ def open_stage(name: str, injected: dict | None, params_file: str, run_dir: str)
     run = Path(run_dir).resolve()
     run.mkdir(parents=True, exist_ok=True)
     rec = records.Recorder(run, name)
-    return Stage(name, params, params_path, project_root(params_path), run, rec, rec.inputs())
+    return Stage(name, params, params_path, _root(params_path), run, rec, rec.inputs())
+
+
+def _root(params_path: Path) -> Path:
+    try:
+        return project_root(params_path)
+    except ParamsError:  # a params file kept outside the project: the kernel works in its notebooks/ folder
+        return project_root()
 
 
 @dataclass

@@ -24,9 +24,11 @@ def resolve_input(root: Path, relative: str, *, key: str, allowed: tuple[str, ..
     candidate = (root / relative).resolve()
     bases = [(root / a).resolve() for a in allowed]
     if not any(candidate == b or b in candidate.parents for b in bases):
+        folders = ", ".join("the project folder" if a in (".", "") else a + "/" for a in allowed)
         raise ParamsError(
-            f"Path points outside the project's data folders",
-            [Problem(key, "path not allowed", expected=f"a path under {', '.join(a + '/' for a in allowed)}", found=relative)],
+            "Path points outside the project folder" if allowed == (".",) else "Path points outside the project's data folders",
+            [Problem(key, "path not allowed", expected=f"a path under {folders}",
+                     found=relative if ".." in Path(relative).parts or Path(relative).is_absolute() else f"{relative} (a link to {candidate})")],
         )
     return candidate
 

@@ -13,9 +13,10 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where tables are read or written: a cached rerun never needs it
+    import pandas as pd
 
 STAGES = ("evidence", "economics", "plan", "memo")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
@@ -105,6 +106,8 @@ class Recorder:
         rel = Path("tables") / f"{full}.parquet"
         out = self.run_dir / rel
         out.parent.mkdir(parents=True, exist_ok=True)
+        import pandas as pd
+
         flat = frame.reset_index() if not isinstance(frame.index, pd.RangeIndex) else frame
         flat.columns = [str(c) for c in flat.columns]
         flat.to_parquet(out, index=False)
@@ -161,6 +164,8 @@ class Results:
         entry = self.entry(key)
         if entry["kind"] != "table":
             raise MissingResult(f"{key!r} is a {entry['kind']}, not a table")
+        import pandas as pd
+
         return pd.read_parquet(self.run_dir / entry["path"])
 
     def figure_path(self, key: str) -> Path:

@@ -6,13 +6,17 @@ every step succeeded, so a failed or interrupted run never replaces the last goo
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -20,9 +24,10 @@ from pathlib import Path
 from typing import Callable
 
 from policy_kit import __version__, records
-from policy_kit.cache import StepCache, snapshot, step_key
+from policy_kit.cache import StepCache, changed_files, snapshot, step_key
 from policy_kit.errors import StepFailure, UserError
-from policy_kit.params import Params, file_hash, load
+from policy_kit.params import Params, check_data_files, file_hash, load
+from policy_kit.params.loader import read_yaml
 from policy_kit.paths import project_root, safe_name
 
 
@@ -40,8 +45,9 @@ STEPS = (
     Step("memo", "04_memo.ipynb", ("meta", "run", "evidence", "economics", "plan", "memo")),
 )
 KERNEL = "python3"
+PARAMS_COPY = "params.yaml"
 VERSIONED = ("policy_kit", "papermill", "nbclient", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "python-docx", "babel", "pydantic")
-USER_ERRORS = {"UserError", "ParamsError", "DataError", "MissingResult", "PlaceholderError", "MemoCheckFailed"}
+USER_ERRORS = {"UserError", "ParamsError", "DataError", "MissingResult", "PlaceholderError", "MemoCheckFailed", "MarginError"}
 
 
 @dataclass
@@ -91,58 +97,140 @@ def provenance(params_path: Path, params: Params, root: Path) -> dict:
     return prov
 
 
-# Imported once per run in the shared kernel, while the main process validates and hashes.
+# Imported once per kernel, while the main process validates and hashes.
 WARM_UP = "import numpy, pandas, scipy.stats, statsmodels.api, matplotlib.pyplot, seaborn, docx, policy_kit"
 # Each notebook starts from an empty namespace; imported modules stay loaded, which is the point.
 RESET = "get_ipython().run_line_magic('reset', '-f'); import matplotlib.pyplot as _plt; _plt.close('all'); del _plt"
 
 
-class KernelSession:
-    """One kernel for all the steps of a run: a kernel start and the heavy imports are paid once."""
+def _skip_iri_format_checker() -> None:
+    """Import jsonschema without the 'iri' format checker.
 
-    def __init__(self, cwd: Path):
+    jsonschema builds about forty grammars for it when imported (1 to 2 s; jsonschema#1428, nbformat#420),
+    and nbformat's notebook schema never uses that format. Only the import is affected: rfc3987_syntax stays
+    importable afterwards.
+    """
+    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
+        return
+    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # makes its import fail, which jsonschema allows
+    try:
+        import jsonschema  # noqa: F401
+    finally:
+        del sys.modules["rfc3987_syntax"]
+
+
+class KernelSession:
+    """One kernel for all the steps of a run (or of a sweep worker's runs): start and heavy imports are paid once.
+
+    The kernel starts and imports in a background thread; after a step, `recycle` clears its namespace in
+    that thread too, while the main thread exports the step's HTML page.
+    """
+
+    def __init__(self, cwd: Path, *, start: bool = True):
         from concurrent.futures import ThreadPoolExecutor
 
-        self._cwd = cwd
-        self._pool = ThreadPoolExecutor(max_workers=1)
-        self._ready = self._pool.submit(self._start)
+        self.cwd = Path(cwd)
         self.km = None
+        self._sockets: Path | None = None
+        self._dirty = False  # a step ran since the namespace was last cleared
+        self._closing = threading.Event()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policy-kit-kernel")
+        self._ready = None
+        if start:
+            self.start()
 
-    def _start(self):
+    def start(self) -> None:
+        """Start the kernel in the background, once (a lent session starts only when a step has to run)."""
+        if self._ready is None:
+            self._ready = self._pool.submit(self._start)
+
+    def _start(self) -> None:
+        _skip_iri_format_checker()
         from jupyter_client.manager import KernelManager
 
+        if self._closing.is_set():
+            return
         # IPC sockets in a private folder: no TCP port, and no "unencrypted TCP" warning on stderr
         self._sockets = Path(tempfile.mkdtemp(prefix="policy-kit-kernel-"))
-        km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=str(self._sockets / "kernel"))
-        km.start_kernel(cwd=str(self._cwd))
+        # nbclient awaits the client that km.client() makes: a blocking one would stall its event loop,
+        # so a dead kernel or a cell timeout would hang the run instead of failing it
+        km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=str(self._sockets / "kernel"),
+                           client_class="jupyter_client.asynchronous.AsyncKernelClient")
+        km.start_kernel(cwd=str(self.cwd))
         self.km = km
-        self._run(WARM_UP)
-        return km
+        self._run(WARM_UP + "\n" + RESET)
 
-    def _run(self, code: str) -> None:
-        kc = self.km.client()
+    def _run(self, code: str, timeout: float = 300) -> None:
+        """Execute code and wait for its reply; returns early when the session is closing."""
+        import queue
+
+        from jupyter_client.blocking import BlockingKernelClient
+
+        if self._closing.is_set():
+            return
+        # A client per call: one kept open stopped getting replies once papermill's client had connected
+        # (both use the manager's session).
+        kc = BlockingKernelClient(**self.km.get_connection_info(session=True), connection_file=self.km.connection_file, parent=self.km)
         kc.start_channels()
         try:
-            kc.wait_for_ready(timeout=120)
-            kc.execute_interactive(code, store_history=False, timeout=300)
+            # No wait_for_ready: its iopub handshake costs 0.2 s, and only the shell reply is awaited here,
+            # which zmq queues and delivers even if sent before the kernel listens.
+            msg_id = kc.execute(code, store_history=False)
+            deadline = time.monotonic() + timeout
+            while not self._closing.is_set():
+                try:
+                    reply = kc.get_shell_msg(timeout=0.2)
+                except queue.Empty:
+                    if not self.km.is_alive():
+                        raise RuntimeError("the kernel stopped while starting or resetting") from None
+                    if time.monotonic() > deadline:
+                        raise TimeoutError(f"the kernel did not finish {code[:40]!r} in {timeout:.0f} s") from None
+                    continue
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    return
         finally:
             kc.stop_channels()
 
+    @property
+    def alive(self) -> bool:
+        """False once the kernel failed to start, to reset, or died: a reused session is then replaced."""
+        if self._ready is None or not self._ready.done():
+            return not self._closing.is_set()
+        if self._ready.exception() is not None:
+            return False
+        return self.km is not None and self.km.is_alive()
+
     def fresh(self):
         """The kernel manager, with an empty user namespace."""
-        km = self._ready.result()
-        self._run(RESET)
-        return km
+        self.start()
+        self._ready.result()
+        if self._dirty:  # not recycled after the last step (it failed, or the session is reused)
+            self._pool.submit(self._run, RESET).result()
+        self._dirty = True
+        return self.km
 
-    def close(self) -> None:
-        self._pool.shutdown(wait=True)
+    def recycle(self) -> None:
+        """Clear the namespace in the background, right after a step."""
+        if self._dirty:
+            self._dirty = False
+            self._ready = self._pool.submit(self._run, RESET)
+
+    def _kill(self) -> None:
         if self.km is not None and self.km.has_kernel:
             self.km.shutdown_kernel(now=True)
-        if getattr(self, "_sockets", None):
+
+    def close(self) -> None:
+        """Stop the kernel now, even during its warm-up (a run that stops early does not wait for it)."""
+        self._closing.set()
+        self._kill()
+        self._pool.shutdown(wait=True)
+        self._kill()  # started while the thread was finishing
+        if self._sockets is not None:
             shutil.rmtree(self._sockets, ignore_errors=True)
 
 
 def _execute(step: Step, root: Path, staging: Path, params_path: Path, params: Params, kernel: KernelSession) -> None:
+    _skip_iri_format_checker()
     import papermill as pm
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
@@ -167,39 +255,106 @@ def _failure(step: Step, exc: BaseException, kept_at: Path | None) -> StepFailur
     ename = getattr(exc, "ename", type(exc).__name__)
     evalue = getattr(exc, "evalue", str(exc)).strip()
     index = getattr(exc, "cell_index", None)
+    source = getattr(exc, "source", "") or ""
+    if not isinstance(index, int) and kept_at is not None:
+        # a timeout or a dead kernel carries no cell: the last cell papermill started is the one
+        index, source = _last_started_cell(kept_at)
+    hint = FAILURE_HINTS.get(ename)
+    if hint:
+        evalue = f"{evalue.splitlines()[0] if evalue else ename} ({hint})"
     # 1-based position in the executed notebook kept for inspection (it includes the injected parameters cell)
     cell = index + 1 if isinstance(index, int) else None
-    failure = StepFailure(step.notebook, cell, ename, evalue, str(kept_at) if kept_at else None, getattr(exc, "source", "") or "")
+    failure = StepFailure(step.notebook, cell, ename, evalue, str(kept_at) if kept_at else None, source)
     # A user error raised inside a notebook (bad data, unknown placeholder) is still the user's to fix: exit 2.
     failure.exit_code = 2 if ename in USER_ERRORS else 1
     return failure
 
 
-def export_html(notebook: Path, html_dir: Path) -> None:
+def _drop_pending_tasks(timeout: float = 5.0) -> None:
+    """Cancel the cell execution that Ctrl-C left pending on this thread's event loop.
+
+    Shutting the kernel down runs that loop again: the orphaned task would then fail on the dead kernel
+    and print a "Task exception was never retrieved" traceback under the interruption message.
+    """
+    import asyncio
+
+    from jupyter_core.utils import ensure_event_loop
+
+    loop = ensure_event_loop()
+    if loop.is_running() or loop.is_closed():
+        return
+    tasks = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        loop.run_until_complete(asyncio.wait(tasks, timeout=timeout))
+    for task in tasks:
+        if task.done() and not task.cancelled():
+            task.exception()  # retrieved: not reported again when the task is collected
+
+
+FAILURE_HINTS = {
+    "CellTimeoutError": "the cell ran longer than run.step_timeout_s in the params",
+    "DeadKernelError": "the Python kernel running the notebook stopped: out of memory, a crash, or killed",
+}
+
+
+def _last_started_cell(notebook: Path) -> tuple[int | None, str]:
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError):
+        return None, ""
+    started = [i for i, c in enumerate(cells) if (c.get("metadata", {}).get("papermill") or {}).get("start_time")]
+    if not started:
+        return None, ""
+    source = cells[started[-1]].get("source", "")
+    return started[-1], "".join(source) if isinstance(source, list) else source
+
+
+def export_html(notebook: Path, html_dir: Path) -> Path:
     """A readable copy of an executed notebook, code hidden, for readers without Jupyter."""
+    _skip_iri_format_checker()
     import nbformat
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     html_dir.mkdir(parents=True, exist_ok=True)
     body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
-    (html_dir / f"{notebook.stem}.html").write_text(body, encoding="utf-8")
+    page = html_dir / f"{notebook.stem}.html"
+    page.write_text(body, encoding="utf-8")
+    return page
+
+
+@contextlib.contextmanager
+def _sigint_ignored():
+    """No Ctrl-C inside the block: between the two renames of a publish it would lose both runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _publish(staging: Path, final: Path) -> None:
     """Swap the finished run into place; the old folder is removed only after the new one is there."""
     old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old-{os.getpid()}")
-        final.rename(old)
-    try:
-        staging.rename(final)
-    except OSError:
-        if old is not None:
-            old.rename(final)
-        raise
+    with _sigint_ignored():
+        if final.exists():
+            old = final.with_name(f".{final.name}.old-{os.getpid()}")
+            final.rename(old)
+        try:
+            staging.rename(final)
+        except OSError:
+            if old is not None:
+                old.rename(final)
+            raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+    # the run succeeded: a notebook kept from an earlier failure no longer describes it
+    shutil.rmtree(final.with_name(final.name + ".failed"), ignore_errors=True)
 
 
 def _keep_failed(staging: Path, final: Path, step: Step) -> Path | None:
@@ -208,6 +363,7 @@ def _keep_failed(staging: Path, final: Path, step: Step) -> Path | None:
     if not partial.exists():
         return None
     failed = final.with_name(final.name + ".failed")
+    shutil.rmtree(failed, ignore_errors=True)  # notebooks of an earlier failure would mislead
     failed.mkdir(parents=True, exist_ok=True)
     target = failed / step.notebook
     shutil.copy2(partial, target)
@@ -231,6 +387,22 @@ def _step_keys(root: Path, params: Params, prov: dict) -> list[str]:
     return keys
 
 
+def write_params_copy(params: Params, folder: Path) -> Path:
+    """The validated params of a run, defaults filled in: what `policy-kit compare` reads."""
+    import yaml
+
+    text = yaml.safe_dump(params.model_dump(mode="json"), allow_unicode=True, sort_keys=False, width=120)
+    out = folder / PARAMS_COPY
+    out.write_text("# The validated params this run used, defaults filled in.\n" + text, encoding="utf-8")
+    return out
+
+
+def _export_and_store(cache: StepCache, key: str, staging: Path, step: Step, produced: list[str]) -> None:
+    """Runs in the background while the next step executes: the HTML page, then the cache entry."""
+    page = export_html(staging / "notebooks" / step.notebook, staging / "html")
+    cache.store(key, staging, [*produced, page.relative_to(staging).as_posix()])
+
+
 def run(
     params_path: str | Path,
     out_dir: str | Path | None = None,
@@ -238,28 +410,52 @@ def run(
     force: bool = False,
     cache_dir: str | Path | None = None,
     on_step: Callable[[Step, str, float], None] | None = None,
+    root: str | Path | None = None,
+    kernel: KernelSession | None = None,
 ) -> RunResult:
     """Validate, execute (or reuse from the cache) every step, publish.
 
+    `root` is the project folder (notebooks/, data/); by default the one above the params file.
+    `kernel` lends a running KernelSession (a sweep worker reuses one across runs); the caller closes it.
     Raises ParamsError before any notebook starts if the params are bad, StepFailure if a step fails;
     in both cases the previous run folder is left as it was.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     params_path = Path(params_path).resolve()
-    params = load(params_path)
-    root = project_root(params_path)
+    root = Path(root).resolve() if root else project_root(params_path)
+    # data files are read (checked) below, only if a step has to run
+    params = load(params_path, root=root, check_data=False)
     final = Path(out_dir).resolve() if out_dir else default_out_dir(root, params_path)
     final.parent.mkdir(parents=True, exist_ok=True)
     cache = StepCache(Path(cache_dir) if cache_dir else root / "briefings" / ".cache")
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
     timings: dict[str, float] = {}
     cached: list[str] = []
-    kernel: KernelSession | None = None
+    own_kernel = kernel is None
+    # HTML pages and cache entries are written here while the next step runs
+    background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policy-kit-export")
+    pending = []
     try:
         prov = provenance(params_path, params, root)
         (staging / "provenance.json").write_text(json.dumps(prov, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        write_params_copy(params, staging)
         keys = _step_keys(root, params, prov)
+        data_checked = False
+
+        def prepare_to_execute() -> KernelSession:
+            nonlocal kernel, data_checked
+            if kernel is None:
+                kernel = KernelSession(root / "notebooks")  # warms up while the data are read and cached steps restored
+            kernel.start()
+            if not data_checked:
+                # Every step key holds the data hashes: a fully cached run has read these very files already.
+                check_data_files(params, params_path, read_yaml(params_path).lines, root=root)
+                data_checked = True
+            return kernel
+
         if force or not all(cache.has(k) for k in keys):
-            kernel = KernelSession(root / "notebooks")  # warms up while cached steps are restored
+            prepare_to_execute()
         for step, key in zip(STEPS, keys):
             if on_step:
                 on_step(step, "start", 0.0)
@@ -268,31 +464,36 @@ def run(
                 cached.append(step.notebook)
                 state = "cached"
             else:
-                if kernel is None:
-                    kernel = KernelSession(root / "notebooks")
+                kernel = prepare_to_execute()
                 before = snapshot(staging)
                 try:
                     _execute(step, root, staging, params_path, params, kernel)
                 except KeyboardInterrupt:
+                    _drop_pending_tasks()
                     raise
                 except Exception as exc:  # any notebook, kernel or timeout failure
                     raise _failure(step, exc, _keep_failed(staging, final, step)) from None
-                export_html(staging / "notebooks" / step.notebook, staging / "html")
-                cache.store(key, staging, before)
+                kernel.recycle()
+                # html/ is written in the background: each step's entry names its own page
+                produced = [rel for rel in changed_files(staging, before) if not rel.startswith("html/")]
+                pending.append(background.submit(_export_and_store, cache, key, staging, step, produced))
                 state = "done"
             timings[step.notebook] = round(time.perf_counter() - started, 3)
             if on_step:
                 on_step(step, state, timings[step.notebook])
+        for job in pending:
+            job.result()
         records.write_results_json(staging)
         manifest = {**prov, "timings_s": timings, "cached_steps": cached, "steps": [s.notebook for s in STEPS]}
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         _publish(staging, final)
     finally:
-        if kernel is not None:
+        background.shutdown(wait=True)
+        if kernel is not None and own_kernel:
             kernel.close()
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return RunResult(final, timings, cached)
 
 
-__all__ = ["run", "STEPS", "Step", "RunResult", "UserError"]
+__all__ = ["run", "STEPS", "Step", "RunResult", "KernelSession", "UserError"]

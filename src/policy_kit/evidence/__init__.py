@@ -4,42 +4,49 @@ Pure functions: they take frames and parameters and return frames, dataclasses o
 Charts live in policy_kit.evidence.charts (imported on demand, it loads matplotlib).
 """
 
-from .commentary import (
-    comment_funnels,
-    comment_odds_ratios,
-    comment_pooled,
-    comment_prevalence,
-    comment_subgroups,
-    interval,
-)
-from .io import SurveyData, read_survey
-from .pilots import caveat_fr, dz_confint, funnels, prepost, read_pilot_activity, read_prepost
-from .pooling import PooledEffect, pool_effects
-from .prevalence import (
-    DEFAULT_CUTOFFS,
-    INDICATORS,
-    BatCutoffs,
-    add_indicators,
-    classify_risk,
-    prevalence,
-    subgroup_prevalence,
-    suppress,
-    weighted_proportion,
-)
-from .risk_factors import FACTORS, odds_ratios
-from .schema import SURVEY_COLUMNS, schema_table
-from .weighting import MarginError, design_effect, effective_n, rake, weighted_margins
+import importlib
+import sys
+import types
 
-_SYNTHETIC = ("generate_prepost", "generate_survey", "write_synthetic")
+# Loaded on first use: validating params reads the survey schema, which must not pull in statsmodels
+# and scipy (a second and more) for a run whose steps all come from the cache.
+_EXPORTS = {
+    "commentary": ("comment_funnels", "comment_odds_ratios", "comment_pooled", "comment_prevalence", "comment_subgroups", "interval"),
+    "io": ("SurveyData", "read_survey"),
+    "pilots": ("caveat_fr", "dz_confint", "funnels", "prepost", "read_pilot_activity", "read_prepost"),
+    "pooling": ("PooledEffect", "pool_effects"),
+    "prevalence": ("DEFAULT_CUTOFFS", "INDICATORS", "BatCutoffs", "add_indicators", "classify_risk", "prevalence", "subgroup_prevalence", "suppress", "weighted_proportion"),
+    "risk_factors": ("FACTORS", "odds_ratios"),
+    "schema": ("SURVEY_COLUMNS", "schema_table"),
+    "weighting": ("MarginError", "design_effect", "effective_n", "rake", "weighted_margins"),
+    "synthetic": ("generate_prepost", "generate_survey", "write_synthetic"),
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 
 
 def __getattr__(name: str):
-    # imported on first use, so `python -m policy_kit.evidence.synthetic` runs without a double import
-    if name in _SYNTHETIC:
-        from . import synthetic
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
 
-        return getattr(synthetic, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_MODULE_OF))
+
+
+class _Package(types.ModuleType):
+    def __setattr__(self, name: str, value) -> None:
+        # Importing a submodule binds it on the package; `prevalence` names both a submodule and the function
+        # it exports, and the package attribute stays the function, as when everything was imported eagerly.
+        if isinstance(value, types.ModuleType) and _MODULE_OF.get(name) == name:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [

@@ -8,6 +8,7 @@ it wrongly (one single column, numbers kept as text, mangled accents).
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
 from dataclasses import dataclass, field
@@ -43,10 +44,15 @@ class SurveyData:
     decimal: str
     n_read: int
     dropped: pd.DataFrame = field(default_factory=lambda: _empty_dropped())
+    notes: list[str] = field(default_factory=list)  # how the file was read, when it was not as expected
 
     @property
     def n_dropped(self) -> int:
         return self.n_read - len(self.frame)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _empty_dropped() -> pd.DataFrame:
@@ -71,26 +77,28 @@ def read_survey(path: str | Path, *, drop_invalid: bool = False) -> SurveyData:
     if path.is_dir():
         raise DataError(f"Survey path is a folder: {where}", [Problem(where, "expected a file, found a folder")])
     suffix = path.suffix.lower()
+    notes: list[str] = []
     if suffix in (".xlsx", ".xlsm"):
-        raw, comment, first_data_row = _read_xlsx(path)
+        raw, comment = _read_xlsx(path, notes)
         encoding = separator = None
     elif suffix in (".csv", ".txt", ".tsv"):
-        raw, comment, first_data_row, encoding, separator = _read_csv(path)
+        raw, comment, encoding, separator = _read_csv(path, notes)
     else:
         raise DataError(
             f"Unsupported survey file type: {where}",
-            [Problem(where, "unsupported file type", expected=".csv or .xlsx", found=suffix or "no extension")],
+            [Problem(where, "unsupported file type", expected=".csv or .xlsx", found=suffix or "no extension",
+                     hint="save it from Excel as « Classeur Excel (.xlsx) » or « CSV UTF-8 »" if suffix == ".xls" else None)],
         )
-    raw.index = pd.RangeIndex(first_data_row, first_data_row + len(raw))  # row numbers as seen in the file
-    frame, problems, row_problems, decimal = _validate(raw, where)
+    # raw.index holds the row numbers as seen in the file (spreadsheet rows)
+    frame, problems, row_problems, decimal = _validate(raw, where, notes)
     if problems:
         everything = problems + [p for p, _, _ in row_problems]
-        raise DataError(f"The survey file {where} cannot be used ({len(everything)} problems).", everything)
+        raise DataError(f"The survey file {where} cannot be used ({_count(len(everything), 'problem')}).", everything)
     dropped = _empty_dropped()
     if row_problems:
         if not drop_invalid:
             raise DataError(
-                f"The survey file {where} has {len(row_problems)} problems; fix them or set drop_invalid.",
+                f"The survey file {where} has {_count(len(row_problems), 'problem')}; fix them or set drop_invalid.",
                 [p for p, _, _ in row_problems],
             )
         bad_rows = sorted(set().union(*(rows for _, rows, _ in row_problems)))
@@ -116,6 +124,7 @@ def read_survey(path: str | Path, *, drop_invalid: bool = False) -> SurveyData:
         decimal=decimal,
         n_read=len(raw),
         dropped=dropped,
+        notes=notes,
     )
 
 
@@ -124,18 +133,39 @@ def read_survey(path: str | Path, *, drop_invalid: bool = False) -> SurveyData:
 
 def _decode(data: bytes, where: str) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start + 3) + 1
+            raise DataError(f"Cannot decode {where}", [Problem(
+                f"{where}, line {line}", "the file starts as UTF-8 but holds bytes that are not", expected="utf-8 text",
+                found=f"byte {data[exc.start + 3]:#04x}", hint="export it again as « CSV UTF-8 » from Excel")]) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's « Texte Unicode » export
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data:
+        at = data.index(b"\x00")
+        line = data.count(b"\n", 0, at) + 1
+        raise DataError(
+            f"Cannot decode {where}",
+            [Problem(f"{where}, line {line}", "the file holds NUL bytes: it is not plain text, or UTF-16 without its byte-order mark",
+                     expected="utf-8 or cp1252 text", found=f"a NUL byte at position {at}",
+                     hint="export it again as « CSV UTF-8 » from Excel")],
+        )
     try:
         text, encoding = data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         try:
             text, encoding = data.decode("cp1252"), "cp1252"
         except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
             raise DataError(
                 f"Cannot decode {where}",
                 [
                     Problem(
-                        where,
+                        f"{where}, line {line}",
                         "the file is neither utf-8 nor cp1252 (Windows-1252) text",
                         found=f"byte {data[exc.start]:#04x} at position {exc.start}",
                         hint="export it again as « CSV UTF-8 » from Excel",
@@ -197,56 +227,125 @@ def _detect_separator(header: str, where: str, line_no: int) -> str:
     return best
 
 
-def _read_csv(path: Path):
+def _read_csv(path: Path, notes: list[str]):
     where = str(path)
     data = path.read_bytes()
     if not data.strip():
         raise DataError(f"The survey file {where} is empty", [Problem(where, "the file is empty")])
+    for magic, what in ((b"PK\x03\x04", "an Excel workbook (.xlsx)"), (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls)")):
+        if data.startswith(magic):
+            raise DataError(
+                f"{where} is not a CSV file",
+                [Problem(where, f"the file is {what} with a CSV name", expected="CSV text", found=what,
+                         hint="give the workbook its .xlsx name, or export it as « CSV UTF-8 »")],
+            )
     text, encoding = _decode(data, where)
     lines = text.splitlines()
     comments, n_skip = _split_comments(lines)
     if n_skip >= len(lines):
         raise DataError(f"The survey file {where} has no header", [Problem(where, "no header line and no data")])
     separator = _detect_separator(lines[n_skip], where, n_skip + 1)
-    raw = pd.read_csv(
-        io.StringIO("\n".join(lines[n_skip:])),
-        sep=separator,
-        dtype=str,
-        keep_default_na=False,
-        skip_blank_lines=True,
-        quoting=csv.QUOTE_MINIMAL,
-    )
-    # header is on line n_skip + 1, first data row on the next line
-    return raw, " ".join(comments) or None, n_skip + 2, encoding, separator
+    # csv rather than pandas: pandas renames a repeated column (stress.1), pads short rows and
+    # skips blank lines, each of which would hide a problem or shift the row numbers we report
+    reader = csv.reader(io.StringIO("\n".join(lines[n_skip:])), delimiter=separator, quotechar='"')
+    header = next(reader)
+    records, numbers, ragged = [], [], {}
+    next_line = reader.line_num + 1
+    for record in reader:
+        line_no, next_line = n_skip + next_line, reader.line_num + 1
+        if not any(f.strip() for f in record):
+            continue
+        if len(record) != len(header):
+            ragged.setdefault(len(record), []).append(line_no)
+        records.append(record)
+        numbers.append(line_no)
+    if ragged:
+        problems = [
+            Problem(f"{where}, {_rows_text(rows)}", f"{len(rows)} {'row has' if len(rows) == 1 else 'rows have'} {n} fields",
+                    expected=f"{len(header)} fields per row, as in the header (line {n_skip + 1})", found=f"{n} fields",
+                    hint="a decimal comma or a comma inside an unquoted text splits a field: quote such values or use « ; » as separator"
+                    if separator == "," and n > len(header) else None)
+            for n, rows in sorted(ragged.items())
+        ]
+        raise DataError(f"The survey file {where} has rows that do not match its header.", problems)
+    raw = pd.DataFrame(records, columns=[h.strip() for h in header], index=pd.Index(numbers), dtype=str)
+    raw = _drop_unnamed(raw, where, notes)
+    return raw, " ".join(comments) or None, encoding, separator
 
 
-def _read_xlsx(path: Path):
+def _drop_unnamed(raw: pd.DataFrame, where: str, notes: list[str]) -> pd.DataFrame:
+    """Columns without a header (a trailing separator, a note in a spare column) are not survey data."""
+    unnamed = [i for i, c in enumerate(raw.columns) if str(c).strip() == ""]
+    used = [i for i in unnamed if raw.iloc[:, i].astype(str).str.strip().ne("").any()]
+    if used:
+        notes.append(f"{len(used)} column(s) without a header hold values and were ignored (column {', '.join(str(i + 1) for i in used)})")
+    return raw.iloc[:, [i for i in range(raw.shape[1]) if i not in unnamed]]
+
+
+HEADER_SEARCH_ROWS = 20
+
+
+def _header_row(grid: pd.DataFrame) -> tuple[int | None, int]:
+    """The row (0-based) among the first rows of a sheet that holds the most schema column names."""
+    best, best_hits = None, 0
+    known = set(COLUMN_ORDER)
+    for i in range(min(HEADER_SEARCH_ROWS, len(grid))):
+        names = {str(v).strip().lower() for v in grid.iloc[i] if isinstance(v, str)}
+        hits = len(known & names)
+        if hits > best_hits:
+            best, best_hits = i, hits
+    return (best, best_hits) if best_hits >= 3 else (None, best_hits)
+
+
+def _read_xlsx(path: Path, notes: list[str]):
     where = str(path)
     try:
-        grid = pd.read_excel(path, header=None, dtype=object, engine="openpyxl")
+        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="openpyxl")
     except Exception as exc:  # openpyxl raises several types for a corrupt or non-xlsx file
         raise DataError(
             f"Cannot open {where} as an Excel workbook",
             [Problem(where, "not a readable .xlsx workbook", found=type(exc).__name__ + ": " + str(exc)[:100])],
         ) from None
-    if grid.empty:
+    names = list(sheets)
+    if all(grid.dropna(how="all").empty for grid in sheets.values()):
         raise DataError(f"The survey file {where} is empty", [Problem(where, "the first sheet is empty")])
-    comments = []
-    start = 0
-    for _, row in grid.iterrows():
-        first = row.iloc[0]
-        if isinstance(first, str) and first.startswith("#"):
-            comments.append(first.lstrip("#").strip())
-            start += 1
-        elif row.isna().all():
-            start += 1
-        else:
-            break
+    found = {name: _header_row(grid) for name, grid in sheets.items()}
+    with_header = [name for name in names if found[name][0] is not None]
+    if not with_header:
+        first = sheets[names[0]].dropna(how="all")
+        preview = ", ".join(repr(str(v)) for v in first.iloc[0].dropna().tolist()[:4]) if not first.empty else "nothing"
+        raise DataError(
+            f"The survey file {where} has no header row with the survey columns",
+            [Problem(f"{where}, sheet '{names[0]}'",
+                     f"no row among the first {HEADER_SEARCH_ROWS} of any sheet names the survey columns",
+                     expected="one header row (" + ", ".join(COLUMN_ORDER[:4]) + ", …) then one respondent per row",
+                     found=f"first row: {preview}",
+                     hint="the layout may be transposed (one variable per row) or the columns renamed")],
+        )
+    if names[0] in with_header:
+        sheet = names[0]
+    elif len(with_header) == 1:
+        sheet = with_header[0]
+        notes.append(f"read sheet '{sheet}', the only sheet with the survey columns (the first sheet is '{names[0]}')")
+    else:
+        raise DataError(
+            f"The survey file {where} has survey columns on several sheets",
+            [Problem(where, "cannot tell which sheet holds the survey", expected="the survey on the first sheet",
+                     found="sheets " + ", ".join(f"'{n}'" for n in with_header), hint="move the survey sheet first")],
+        )
+    grid = sheets[sheet]
+    start = found[sheet][0]
+    above = grid.iloc[:start]
+    comments = [str(v).lstrip("#").strip() for v in above.iloc[:, 0] if isinstance(v, str) and v.startswith("#")]
+    skipped = [i + 1 for i in range(start) if not above.iloc[i].isna().all()
+               and not (isinstance(above.iloc[i, 0], str) and above.iloc[i, 0].startswith("#"))]
+    if skipped:
+        notes.append(f"skipped {len(skipped)} row(s) above the header on row {start + 1} (row {', '.join(map(str, skipped[:3]))})")
     header = [str(v).strip() if v is not None and not (isinstance(v, float) and np.isnan(v)) else "" for v in grid.iloc[start]]
     body = grid.iloc[start + 1 :].copy()
     body.columns = header
-    body = body.loc[:, [h != "" for h in header]]
     body = body.dropna(how="all")
+    body.index = body.index + 1  # Excel rows are 1-based
 
     def as_text(v) -> str:
         if v is None or (isinstance(v, float) and np.isnan(v)):
@@ -255,9 +354,8 @@ def _read_xlsx(path: Path):
             return str(int(v))
         return str(v)
 
-    raw = body.map(as_text).reset_index(drop=True)
-    # Excel rows are 1-based; the header sits on row start + 1
-    return raw, " ".join(comments) or None, start + 2
+    raw = _drop_unnamed(body.map(as_text), where, notes)
+    return raw, " ".join(comments) or None
 
 
 # --- validation ------------------------------------------------------------------------------
@@ -302,22 +400,29 @@ def _row_problem(where: str, col: Column, message: str, mask: pd.Series, raw_val
     return problem, rows, col.name
 
 
-def _validate(raw: pd.DataFrame, where: str):
+def _validate(raw: pd.DataFrame, where: str, notes: list[str] | None = None):
     problems: list[Problem] = []
     row_problems: list[tuple[Problem, list[int], str]] = []
     raw = raw.rename(columns=lambda c: str(c).strip().lower())
     if raw.empty:
         problems.append(Problem(where, "the file has a header but no data rows", expected="at least one respondent"))
     missing = [c for c in COLUMN_ORDER if c not in raw.columns]
+    extra = [c for c in dict.fromkeys(raw.columns) if c not in COLUMNS_BY_NAME]
     if missing:
+        close = {m: difflib.get_close_matches(m, extra, n=1, cutoff=0.75) for m in missing}
+        renamed = [f"'{c[0]}' for '{m}'" for m, c in close.items() if c]
         problems.append(
             Problem(
                 where,
                 f"{len(missing)} required columns are missing: " + ", ".join(missing),
                 expected="columns " + ", ".join(COLUMN_ORDER),
                 found="columns " + ", ".join(map(str, raw.columns)),
+                hint=("misspelt? " + ", ".join(renamed)) if renamed else None,
             )
         )
+    if extra and notes is not None:
+        # allowed by the schema: kept as text, never analysed nor shown
+        notes.append("column(s) not in the survey schema, kept as text and not analysed: " + ", ".join(map(str, extra)))
     duplicated_names = raw.columns[raw.columns.duplicated()].unique().tolist()
     if duplicated_names:
         problems.append(Problem(where, "columns appear twice: " + ", ".join(duplicated_names)))
@@ -334,9 +439,10 @@ def _validate(raw: pd.DataFrame, where: str):
         if col.kind == "id":
             dup = values.duplicated(keep=False) & ~empty
             if dup.any():
-                row_problems.append(
-                    _row_problem(where, col, "duplicate respondent_id", dup, values, "each id once")
-                )
+                problem, rows, name = _row_problem(where, col, "duplicate respondent_id", dup, values, "each id once")
+                # the rows locate them; the ids themselves are not repeated in messages and logs
+                problem.found = f"{values[dup].nunique()} id(s) used on more than one row"
+                row_problems.append((problem, rows, name))
             frame[col.name] = values
         elif col.kind == "code":
             codes = values.str.lower()
@@ -371,7 +477,6 @@ def _validate(raw: pd.DataFrame, where: str):
         problems.append(
             Problem(where, "some columns use a decimal comma and others a decimal point", expected="one decimal mark")
         )
-    extra = [c for c in raw.columns if c not in COLUMNS_BY_NAME]
     for name in extra:  # kept as text: analyses may use them, the schema does not check them
         frame[name] = raw[name]
     decimal = decimals.pop() if len(decimals) == 1 else "."

@@ -23,12 +23,17 @@ SMALL_SAMPLE = 50
 def _read_commented_csv(path: Path) -> pd.DataFrame:
     if not path.exists():
         raise DataError(f"Pilot data file not found: {path}", [Problem(str(path), "file does not exist")])
-    return pd.read_csv(path, comment=None, skiprows=_n_comment_lines(path), dtype={"vintage": str})
+    try:
+        return pd.read_csv(path, comment=None, skiprows=_n_comment_lines(path), dtype={"vintage": str})
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DataError(f"Cannot read the pilot data file {path}",
+                        [Problem(str(path), "not a readable UTF-8 CSV file", expected="comma-separated UTF-8 text",
+                                 found=f"{type(exc).__name__}: {str(exc).strip()[:120]}")]) from None
 
 
 def _n_comment_lines(path: Path) -> int:
     n = 0
-    with path.open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8", errors="replace") as handle:
         for line in handle:
             if not line.startswith("#"):
                 break
@@ -104,6 +109,19 @@ def read_prepost(path: str | Path) -> pd.DataFrame:
     missing = [c for c in ("pilot", "bat_pre", "bat_post") if c not in frame.columns]
     if missing:
         raise DataError(f"{path} lacks columns", [Problem(str(path), "missing columns: " + ", ".join(missing))])
+    offset = _n_comment_lines(path) + 2
+    problems = []
+    for i in frame.index[~frame["pilot"].isin(PILOTS)][:3]:
+        problems.append(Problem(f"{path}, row {i + offset}, column 'pilot'", "unknown code",
+                                expected="one of " + ", ".join(PILOTS), found=repr(frame.at[i, "pilot"])))
+    for column in ("bat_pre", "bat_post"):
+        values = pd.to_numeric(frame[column], errors="coerce")
+        for i in frame.index[values.isna() | (values < 1) | (values > 5)][:3]:
+            problems.append(Problem(f"{path}, row {i + offset}, column '{column}'", "not a BAT score",
+                                    expected="a number from 1 to 5", found=repr(frame.at[i, column])))
+        frame[column] = values
+    if problems:
+        raise DataError(f"The pre/post file {path} has problems.", problems)
     frame.attrs["is_synthetic"] = "SYNTHETIC" in path.read_text(encoding="utf-8").split("\n", 1)[0].upper()
     return frame
 

@@ -1,7 +1,9 @@
 """The survey file's columns: names, types, allowed codes and ranges.
 
 One respondent per row. Codes are lower-case ASCII so that a cp1252 or utf-8 export gives
-the same text; `read_survey` lower-cases and trims codes before checking them.
+the same text; `read_survey` lower-cases and trims codes before checking them. Every column below
+is required; other columns are allowed and reported (SurveyData.notes), kept as text, and never
+analysed or shown.
 
 | column               | type    | allowed values                                                   |
 |----------------------|---------|------------------------------------------------------------------|

@@ -55,6 +55,7 @@ def load_survey(stage: Stage) -> Finding:
     lines = [f"L'enquête compte {fmt.number(len(frame))} réponses analysées sur {fmt.number(survey.n_read)} lues."]
     if survey.is_synthetic:
         lines.append("Ce sont des données de démonstration : elles reproduisent les marges publiées d'Icarius, pas des répondants réels.")
+    lines += [f"Lecture : {note}." for note in survey.notes]
     return Finding("L'enquête", [fmt.typography(x) for x in lines], summary, None, SurveyData(**{**survey.__dict__, "frame": frame}))
 
 

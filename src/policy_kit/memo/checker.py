@@ -21,7 +21,7 @@ unrecorded-number
       - tokens mixing letters and digits (H1, 3e, 1er, sha256, a41c) and versions (0.1.0);
       - field results: caption numbers (SEQ), cross-references (REF), page numbers, the table of
         contents; list numbers and footnote marks are not text at all;
-      - table cells holding only a suppression marker (« < 5 »): a disclosure threshold;
+      - table cells holding only a suppression marker or a threshold (« < 5 », « < 0,001 »);
       - footnotes, paragraphs in the « Source » style (table and figure notes), and the
         provenance section (between ``_Provenance…`` bookmarks, see Section.provenance):
         they carry sample sizes, versions and hashes, not results.
@@ -44,7 +44,8 @@ suppressed-cell
         text of its first cell, column the 0-based index or the header text. Such a cell must not
         show any digit: a percentage or count there is flagged.
       - ``min_cell``: in every captioned table, find count columns (header matching
-        ``count_header``: n, N, effectif, nombre, aantal, count, répondants, participants). A row
+        ``count_header``, any case: n, effectif, nombre, aantal, count, répondants, respondents,
+        respondenten, participants, deelnemers). A row
         whose count is below ``min_cell``, or shows a suppression marker (``suppressed_markers``,
         e.g. « < 5 »), must not show a percentage in any cell.
 """
@@ -72,7 +73,7 @@ PROVENANCE_PREFIX = "_Provenance"
 # compared without case; « Contents n » is how LibreOffice names the TOC entry styles
 NOT_CHECKED_STYLES = {"source", "footnote text", "toc 1", "toc 2", "toc 3", "contents 1", "contents 2", "contents 3"}
 DEFAULT_MARKERS = ("< 5", "<5", "< 10", "<10", "s", "n.d.", "*", "c", "x", "–")
-DEFAULT_COUNT_HEADER = r"^\s*(n|N|effectifs?|nombre|aantal|count|r[ée]pondants|participants)\b"
+DEFAULT_COUNT_HEADER = r"^\s*(n|effectifs?|nombre|aantal|count|r[ée]pondants|respondent(?:s|en)|participants|deelnemers)\b"
 
 
 def w(tag: str) -> str:
@@ -425,9 +426,9 @@ def _table_grid(t: _TableInfo) -> tuple[list[str], list[list[str]]]:
 
 
 def _is_marker(text: str, markers: tuple[str, ...]) -> bool:
-    """A suppression marker (« < 5 », « s »): shows a disclosure threshold, not a result."""
+    """A suppression marker or threshold (« < 5 », « s », « < 0,001 »): a bound, not a result."""
     text = text.strip()
-    return text in markers or bool(re.fullmatch(r"[<≤][\s\u00a0\u202f]*\d+", text))
+    return text in markers or bool(re.fullmatch(r"[<≤][\s\u00a0\u202f]*\d+(?:[.,]\d+)?", text))
 
 
 _PERCENT = re.compile(r"\d[\d\s\u00a0\u202f.,]*[\u00a0\u202f ]?%")
@@ -459,7 +460,7 @@ def _suppression_problems(tables, suppressed, min_cell, markers, count_header) -
             if t.number is None:
                 continue  # header block and key-message box are not data tables
             header, body = _table_grid(t)
-            count_cols = [i for i, h in enumerate(header) if re.match(count_header, h)]
+            count_cols = [i for i, h in enumerate(header) if re.match(count_header, h, re.IGNORECASE)]
             for r, row in enumerate(body):
                 small = False
                 for i in count_cols:

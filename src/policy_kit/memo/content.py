@@ -67,7 +67,8 @@ class NumberedList:
 @dataclass
 class Table:
     """A table of already formatted strings. Numeric-looking columns are right-aligned unless
-    ``alignments`` says otherwise. ``widths_cm`` is optional; the renderer fits the page width."""
+    ``alignments`` says otherwise. ``widths_cm`` is optional; the renderer fits the page width.
+    « \n » in a cell is a line break (e.g. a mean over its interval)."""
 
     data: pd.DataFrame
     caption: str
@@ -76,6 +77,7 @@ class Table:
     widths_cm: list[float] | None = None
     note: str | None = None  # shown under the table in the small "Source" style
     footnotes: list[str | Footnote] = field(default_factory=list)  # attached to the caption
+    flagged_rows: list[int] = field(default_factory=list)  # 0-based data rows shaded as a warning
 
 
 @dataclass
@@ -101,6 +103,8 @@ class Section:
     # Sources/method: numbers here are provenance (versions, hashes, sample ids), not results,
     # so the checker does not match them against recorded numbers.
     provenance: bool = False
+    # Wide tables: the section starts on a landscape page; the next portrait section turns back.
+    landscape: bool = False
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import unicodedata
 import zipfile
 from copy import deepcopy
 from pathlib import Path
@@ -19,6 +20,7 @@ from xml.sax.saxutils import escape
 
 import pandas as pd
 from docx.document import Document as DocumentObject
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -57,6 +59,12 @@ def find_style(document: DocumentObject, name: str):
     raise KeyError(f"no style named {name!r}")
 
 
+def _set_paragraph_style(paragraph: DocxParagraph, style_id: str) -> None:
+    """pStyle by id: python-docx's style setter scans every style, which dominates big tables."""
+    pPr = paragraph._p.get_or_add_pPr()
+    pPr.get_or_add_pStyle().val = style_id
+
+
 def check_styles(document: DocumentObject, required: Iterable[str], *, source: str = "template") -> None:
     """Fail before anything is written if the template lacks a style the renderer uses.
 
@@ -83,6 +91,17 @@ def _text_run(text: str, rpr=None):
     t.set(qn("xml:space"), "preserve")
     run.append(t)
     return run
+
+
+def _text_runs(text: str, rpr=None) -> list:
+    """Runs for ``text``; each « \\n » becomes a line break inside the same paragraph."""
+    runs = []
+    for i, line in enumerate(text.split("\n")):
+        run = _text_run(line, rpr)
+        if i:
+            run.insert(len(run) - 1, OxmlElement("w:br"))
+        runs.append(run)
+    return runs
 
 
 def _fld_char(kind: str, rpr=None):
@@ -189,21 +208,32 @@ class Bookmarks:
 
 def add_toc(
     document: DocumentObject,
-    entries: Sequence[tuple[int, str]],
+    entries: Sequence[tuple[int, str] | tuple[int, str, str]],
     *,
     levels: str = "1-3",
 ) -> None:
     """TOC field pre-filled with one « TOC n » paragraph per heading (no page numbers until the
-    fields are updated, which ``w:updateFields`` asks Word to do on opening)."""
+    fields are updated, which ``w:updateFields`` asks Word to do on opening).
+
+    An entry (level, text, bookmark) links to the heading's bookmark, so the contents work as
+    links before any update, in Word and in a PDF made by LibreOffice.
+    """
     first = document.add_paragraph()
     first._p.append(_fld_char("begin"))
     first._p.append(_instr_run(f'TOC \\o "{levels}" \\h \\z \\u'))
     first._p.append(_fld_char("separate"))
     last = first
-    for i, (level, text) in enumerate(entries):
+    for i, (level, text, *anchor) in enumerate(entries):
         para = first if i == 0 else document.add_paragraph()
         para.style = find_style(document, f"TOC {level}")
-        para._p.append(_text_run(text))
+        if anchor:
+            link = OxmlElement("w:hyperlink")
+            link.set(qn("w:anchor"), anchor[0])
+            link.set(qn("w:history"), "1")
+            link.append(_text_run(text))
+            para._p.append(link)
+        else:
+            para._p.append(_text_run(text))
         last = para
     last._p.append(_fld_char("end"))
 
@@ -407,15 +437,17 @@ def set_numbering(paragraph: DocxParagraph, num_id: int, level: int = 0) -> None
 
 _GAP = r"[\s\u00a0\u202f]*"
 _NUM = r"\d[\d\u00a0\u202f .,']*"
-_NUMERIC_CELL = re.compile(
-    rf"^[-−+<>≤≥≈~±]?{_GAP}€?{_GAP}{_NUM}({_GAP}[–-]{_GAP}{_NUM})?{_GAP}"
-    r"(%|M€|Md€|k€|€|mln\. ?€|mld\. ?€|m|bn|pp|points?|procentpunt|€ ?/ ?€)?$"
-)
+_UNIT = r"(?:%|M€|Md€|k€|€|mln\. ?€|mld\. ?€|m|bn|pp|points?|procentpunt|€ ?/ ?€)"
+_AMOUNT = rf"[-−+]?{_GAP}€?{_GAP}{_NUM}{_GAP}{_UNIT}?"
+# a number with its unit, or an interval whose bounds both carry it (« 23,1 % – 31,1 % »)
+_NUMERIC_CELL = re.compile(rf"^[<>≤≥≈~±]?{_GAP}{_AMOUNT}(?:{_GAP}[–-]{_GAP}{_AMOUNT})?$")
 MISSING_MARKERS = frozenset({"", "–", "—", "-", "n.d.", "n.a.", "s", "*", "nvt", "n/a"})
 
 
 def looks_numeric(text: str) -> bool:
-    return bool(_NUMERIC_CELL.match(text.strip()))
+    """Every line reads as a number (a mean over its interval is two lines)."""
+    lines = [line.strip() for line in str(text).split("\n") if line.strip()]
+    return bool(lines) and all(_NUMERIC_CELL.match(line) for line in lines)
 
 
 def numeric_columns(df: pd.DataFrame) -> list[bool]:
@@ -428,45 +460,106 @@ def numeric_columns(df: pd.DataFrame) -> list[bool]:
     return flags
 
 
+def start_section(document: DocumentObject, *, landscape: bool):
+    """A new section on a new page, in portrait or landscape.
+
+    python-docx's ``orientation`` does not swap the page size, so a landscape page would keep a
+    portrait shape: swap width and height here. Headers and footers are inherited.
+    """
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    width, height = section.page_width, section.page_height
+    if landscape != (width > height):
+        section.page_width, section.page_height = height, width
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    return section
+
+
+def is_landscape(section) -> bool:
+    return section.page_width > section.page_height
+
+
 def text_width(document: DocumentObject) -> Emu:
     section = document.sections[-1]
     return Emu(section.page_width - section.left_margin - section.right_margin)
 
 
-CHAR_CM = 0.18  # average width of a 9 pt Arial character, bold included, with some slack
-CELL_PADDING_CM = 0.4  # left + right cell margins of the house table style
+# Advance widths of Arial (= Liberation Sans, metric-compatible) in 1/1000 em for ASCII 32–126,
+# regular then bold: widths are measured, not guessed, so columns fit without font files at run time.
+_ARIAL = (
+    "278 278 355 556 556 889 667 191 333 333 389 584 278 333 278 278 556 556 556 556 556 556 556 556 556 556 "
+    "278 278 584 584 584 556 1015 667 667 722 722 667 611 778 722 278 500 667 556 833 722 778 667 778 722 667 "
+    "611 722 667 944 667 667 611 278 278 278 469 556 333 556 556 500 556 556 278 556 556 222 222 500 222 833 "
+    "556 556 556 556 333 500 278 556 500 722 500 500 500 334 260 334 584"
+)
+_ARIAL_BOLD = (
+    "278 333 474 556 556 889 722 238 333 333 389 584 278 333 278 278 556 556 556 556 556 556 556 556 556 556 "
+    "333 333 584 584 584 611 975 722 722 722 722 667 611 778 722 278 556 722 611 833 722 778 667 778 722 667 "
+    "611 722 667 944 667 667 611 333 278 333 584 556 333 556 611 556 611 556 333 611 611 278 278 556 278 889 "
+    "611 611 611 611 389 556 333 611 556 778 556 556 500 389 280 389 584"
+)
+_WIDTHS = {bold: {chr(32 + i): int(w) for i, w in enumerate(table.split())} for bold, table in ((False, _ARIAL), (True, _ARIAL_BOLD))}
+_SPECIAL = {"€": 556, "–": 556, "—": 1000, "«": 556, "»": 556, "‘": 222, "’": 222, "“": 333, "”": 333, "…": 1000,
+            "→": 1000, "×": 584, "°": 400, "\u00a0": 278, "\u202f": 200, "\u200b": 0, "\u2060": 0}
+CELL_PADDING_CM = 0.36  # left + right cell margins of the house table style (0.3 cm), with some slack
+_WORD_BREAKS = re.compile(r"[\s\u200b]+")  # zero-width spaces mark where long codes may wrap
 
 
-def fit_widths(df: pd.DataFrame, total: int, widths_cm: Sequence[float] | None = None) -> list[int]:
+def text_cm(text: str, size_pt: float = 9.0, *, bold: bool = False) -> float:
+    """Printed width of ``text`` in Arial at ``size_pt`` (accented letters as their base letter)."""
+    widths = _WIDTHS[bold]
+    total = 0
+    for ch in text:
+        if ch in widths:
+            total += widths[ch]
+        elif ch in _SPECIAL:
+            total += _SPECIAL[ch]
+        else:
+            base = unicodedata.normalize("NFD", ch)[0]
+            total += widths.get(base, 556)
+    return total / 1000 * size_pt * 2.54 / 72
+
+
+def _lines(text: str) -> list[str]:
+    return str(text).split("\n")
+
+
+def fit_widths(df: pd.DataFrame, total: int, widths_cm: Sequence[float] | None = None, *,
+               size_pt: float = 9.0) -> list[int]:
     """Column widths in EMU that add up to the text width.
 
-    Each column gets at least its longest word (numbers: the whole cell, they must not wrap),
-    then the remaining space goes to columns whose text would otherwise wrap. Explicit
-    ``widths_cm`` are scaled to the text width.
+    Three floors per column: what must not wrap (a number's line, a text's longest word), what
+    should not (the bold header's longest word too) and what reads on one line (the longest line).
+    Space goes to the highest floor every column can reach, shared in proportion beyond it.
+    Explicit ``widths_cm`` are scaled to the text width.
     """
     if widths_cm:
         if len(widths_cm) != len(df.columns):
             raise ValueError(f"{len(widths_cm)} widths for {len(df.columns)} columns")
         raw = [float(w) for w in widths_cm]
     else:
-        minimum, desired = [], []
+        floors: list[tuple[float, float, float]] = []
         for col, is_numeric in zip(df.columns, numeric_columns(df)):
-            cells = [str(v) for v in df[col].tolist()]
-            words = [w for text in [*cells, str(col)] for w in text.split()]
-            longest_word = max((len(w) for w in words), default=1)
-            longest_cell = max((len(c) for c in cells), default=1)
-            low = max(longest_word, longest_cell if is_numeric else 0)
-            high = max(low, longest_cell)  # headers may wrap, body cells should not
-            minimum.append(low * CHAR_CM + CELL_PADDING_CM)
-            desired.append(high * CHAR_CM + CELL_PADDING_CM)
+            lines = [line for v in df[col].tolist() for line in _lines(v)]
+            body_words = [w for text in lines for w in _WORD_BREAKS.split(text) if w]
+            head_words = [w for text in _lines(col) for w in _WORD_BREAKS.split(text) if w]
+            head_lines = _lines(col)
+            width = lambda texts, bold=False: max((text_cm(t, size_pt, bold=bold) for t in texts), default=0.0)  # noqa: E731
+            hard = max(width(body_words), width(lines) if is_numeric else 0.0)
+            soft = max(hard, width(head_words, True))
+            wide = max(soft, width(lines), width(head_lines, True) * 0.5)  # a header may take two lines
+            floors.append(tuple(w + CELL_PADDING_CM for w in (hard, soft, wide)))
         total_cm = total / 360000
-        if sum(desired) <= total_cm:
-            raw = desired
-        elif sum(minimum) <= total_cm:
-            share = (total_cm - sum(minimum)) / (sum(desired) - sum(minimum))
-            raw = [lo + (hi - lo) * share for lo, hi in zip(minimum, desired)]
-        else:
-            raw = minimum
+        raw = [f[0] for f in floors]
+        for lower, upper in ((0, 1), (1, 2)):
+            low_sum, high_sum = sum(f[lower] for f in floors), sum(f[upper] for f in floors)
+            if high_sum <= total_cm:
+                raw = [f[upper] for f in floors]
+            elif low_sum <= total_cm:
+                share = (total_cm - low_sum) / (high_sum - low_sum)
+                raw = [f[lower] + (f[upper] - f[lower]) * share for f in floors]
+                break
+            else:
+                break
     scale = total / sum(raw)
     widths = [int(w * scale) for w in raw]
     widths[-1] += total - sum(widths)  # rounding remainder, so the sum is exact
@@ -584,14 +677,6 @@ def keep_row_together(row) -> None:
     _row_flag(row, "w:cantSplit")
 
 
-def _align(paragraph: DocxParagraph, alignment: str) -> None:
-    paragraph.alignment = {
-        "left": WD_ALIGN_PARAGRAPH.LEFT,
-        "right": WD_ALIGN_PARAGRAPH.RIGHT,
-        "center": WD_ALIGN_PARAGRAPH.CENTER,
-    }[alignment]
-
-
 def keep_with_next(paragraph: DocxParagraph) -> None:
     paragraph.paragraph_format.keep_with_next = True
 
@@ -606,44 +691,52 @@ def df_to_table(
     header_fill: str | None = "D9E2F3",
     cell_style: str | None = None,
     transform=lambda text: text,
+    row_fills: dict[int, str] | None = None,
+    size_pt: float = 9.0,
 ) -> DocxTable:
     """A real Word table from a DataFrame of formatted strings.
 
     Header row repeated on each page and bold; numeric columns right-aligned (header included,
     so labels sit over their figures); widths on every cell so the table fits the text width.
     The header shading is also set directly on the cells because LibreOffice ignores part of
-    table-style conditional formatting.
+    table-style conditional formatting. ``row_fills`` shades data rows (0-based) to flag them;
+    « \\n » in a cell is a line break.
     """
     alignments = dict(alignments or {})
+    row_fills = dict(row_fills or {})
     numeric = numeric_columns(df)
     columns = [str(c) for c in df.columns]
     align = [alignments.get(col, "right" if is_num else "left") for col, is_num in zip(columns, numeric)]
+    jc = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
+    cell_style_id = find_style(document, cell_style).style_id if cell_style else None
 
     table = document.add_table(rows=len(df) + 1, cols=len(columns))
     table.style = find_style(document, style)
-    widths = fit_widths(df, int(text_width(document)), widths_cm)
+    widths = fit_widths(df, int(text_width(document)), widths_cm, size_pt=size_pt)
     set_table_layout(table, widths)
+
+    def fill(cell, text: str, a: str, rpr=None) -> None:
+        para = cell.paragraphs[0]
+        if cell_style_id:
+            _set_paragraph_style(para, cell_style_id)
+        for run in _text_runs(transform(text), rpr):
+            para._p.append(run)
+        para.alignment = jc[a]
 
     header = table.rows[0]
     repeat_header(header)
     keep_row_together(header)
     for cell, text, a in zip(header.cells, columns, align):
-        para = cell.paragraphs[0]
-        if cell_style:
-            para.style = find_style(document, cell_style)
-        para._p.append(_text_run(transform(text), run_properties(bold=True)))
-        _align(para, a)
+        fill(cell, text, a, run_properties(bold=True))
         if header_fill:
             shade_cell(cell, header_fill)
     for r, values in enumerate(df.itertuples(index=False), start=1):
         row = table.rows[r]
         keep_row_together(row)
         for cell, value, a in zip(row.cells, values, align):
-            para = cell.paragraphs[0]
-            if cell_style:
-                para.style = find_style(document, cell_style)
-            para._p.append(_text_run(transform("" if value is None else str(value))))
-            _align(para, a)
+            fill(cell, "" if value is None else str(value), a)
+            if r - 1 in row_fills:
+                shade_cell(cell, row_fills[r - 1])
     return table
 
 

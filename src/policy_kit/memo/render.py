@@ -17,9 +17,9 @@ from pathlib import Path
 
 import docx
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Emu, Pt
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from ..errors import Problem, UserError
@@ -39,10 +39,11 @@ from .content import (
     Table,
 )
 from .i18n import translator
-from .template_build import BANNER_FILL, KEY_FILL, REQUIRED_STYLES, TEMPLATE_PATH
+from .template_build import BANNER_FILL, FLAG_FILL, KEY_FILL, REQUIRED_STYLES, TEMPLATE_PATH
 
 MARKER = re.compile(r"\[\^(\d+)\]|\[@([^\]\s]+)\]")
 MAX_HEADING_LEVEL = 3
+COMPACT_COLUMNS = 8  # from this many columns a table is set one point smaller
 PROVENANCE_BOOKMARK = "_Provenance"
 DASH = "\u2013"
 
@@ -251,8 +252,13 @@ class _Renderer:
                            reference_style=self.style_ids["footnote reference"])
 
     # ------------------------------------------------------------------ page furniture
-    def _page_header_footer(self) -> None:
-        section = self.doc.sections[0]
+    def _page_header_footer(self, section=None) -> None:
+        """Organisation (and demo warning) on top, classification and « Page X / Y » below.
+
+        Every section gets its own copy, with tab stops at its own text width, so a landscape
+        page keeps the page number at its right margin.
+        """
+        section = section or self.doc.sections[0]
         section.different_first_page_header_footer = False
         header = section.header
         header.is_linked_to_previous = False
@@ -261,6 +267,7 @@ class _Renderer:
             extra._p.getparent().remove(extra._p)
         para.clear()
         para.style = self.s("Header")
+        self._section_tabs(para, section)
         if self.content.logo:
             para.add_run().add_picture(str(self.content.logo), height=Cm(0.9))
             para.add_run("  ")
@@ -279,9 +286,23 @@ class _Renderer:
         for extra in footer.paragraphs[1:]:
             extra._p.getparent().remove(extra._p)
         fpara.style = self.s("Footer")
+        self._section_tabs(fpara, section)
         docx_kit.add_text(fpara, self.t(self.content.header.classification))
         fpara.add_run("\t\t")
         docx_kit.add_page_x_of_y(fpara, self._("Page"))
+
+    @staticmethod
+    def _section_tabs(paragraph: DocxParagraph, section) -> None:
+        """Centre and right tab stops at this section's text width, replacing the style's."""
+        width = section.page_width - section.left_margin - section.right_margin
+        style_tabs = [t.position for t in paragraph.style.paragraph_format.tab_stops]
+        if style_tabs and abs(max(style_tabs) - width) < Cm(0.1):
+            return  # the style already fits (portrait)
+        stops = paragraph.paragraph_format.tab_stops
+        for position in style_tabs:
+            stops.add_tab_stop(position, WD_TAB_ALIGNMENT.CLEAR)
+        stops.add_tab_stop(Emu(width // 2), WD_TAB_ALIGNMENT.CENTER)
+        stops.add_tab_stop(Emu(width), WD_TAB_ALIGNMENT.RIGHT)
 
     def _header_block(self) -> None:
         h = self.content.header
@@ -346,12 +367,19 @@ class _Renderer:
 
     def _toc(self) -> None:
         self.doc.add_paragraph(self.t(self._("Contents")), style=self.s("TOC Heading"))
-        entries = [(s.level, self.t(s.title)) for s in self.content.sections if s.level <= MAX_HEADING_LEVEL]
+        entries = [(s.level, self.t(s.title), self._heading_bookmark(i)) for i, s in enumerate(self.content.sections)
+                   if s.level <= MAX_HEADING_LEVEL]
         docx_kit.add_toc(self.doc, entries, levels=f"1-{MAX_HEADING_LEVEL}")
+
+    @staticmethod
+    def _heading_bookmark(index: int) -> str:
+        return f"_Toc{index + 1:06d}"  # Word's own prefix: hidden in its bookmark dialog
 
     # ------------------------------------------------------------------ body
     def _section(self, section: Section, index: int) -> None:
         body = self.doc.element.body
+        if section.landscape != docx_kit.is_landscape(self.doc.sections[-1]):
+            self._page_header_footer(docx_kit.start_section(self.doc, landscape=section.landscape))
         bookmark_id = None
         if section.provenance:
             bookmark_id = self.bookmarks._next
@@ -360,7 +388,13 @@ class _Renderer:
             start.set(qn("w:id"), str(bookmark_id))
             start.set(qn("w:name"), f"{PROVENANCE_BOOKMARK}{index}")
             body.sectPr.addprevious(start)
-        self.doc.add_paragraph(self.t(section.title), style=self.s(f"Heading {section.level}"))
+        heading = self.doc.add_paragraph(self.t(section.title), style=self.s(f"Heading {section.level}"))
+        if self.annex:  # the contents link here; the bookmark spans the heading's text, as Word's do
+            bookmark_start = self.bookmarks.start(heading, self._heading_bookmark(index))
+            start = heading._p[-1]
+            heading._p.remove(start)
+            heading._p.insert(1 if heading._p.pPr is not None else 0, start)
+            self.bookmarks.end(heading, bookmark_start)
         for block in section.blocks:
             self._block(block)
         if bookmark_id is not None:
@@ -404,9 +438,12 @@ class _Renderer:
         target = self.block_numbers[id(block)]
         caption = self._caption(target, block.caption, block.footnotes)
         docx_kit.keep_with_next(caption)
+        compact = len(block.data.columns) >= COMPACT_COLUMNS
         table = docx_kit.df_to_table(
             self.doc, block.data, style="Table House", alignments=block.alignments, widths_cm=block.widths_cm,
-            cell_style="Table Text", transform=self.t,
+            cell_style="Table Text Compact" if compact else "Table Text", transform=self.t,
+            row_fills=dict.fromkeys(block.flagged_rows, FLAG_FILL),
+            size_pt=8.0 if compact else 9.0,
         )
         docx_kit.set_table_description(table, self.t(block.caption))
         # Keep the rows of a short table together with its caption.
@@ -415,6 +452,10 @@ class _Renderer:
                 for cell in row.cells:
                     for p in cell.paragraphs:
                         p.paragraph_format.keep_with_next = True
+        if block.note:  # the note never starts a page on its own
+            for cell in table.rows[-1].cells:
+                for p in cell.paragraphs:
+                    p.paragraph_format.keep_with_next = True
         note = self.doc.add_paragraph(style=self.s("Source"))
         if block.note:
             self._inline(note, block.note)

@@ -1,19 +1,27 @@
 """Notebook 04: compose the memo and its annex from recorded results only, render them, check them.
 
 Every figure in the text comes from a recorded result through `bind`/`format_result`, so the memo,
-the annex and the checker agree. Sentences are gettext messages (English ids, catalogues per language).
+the annex and the checker agree. Sentences are gettext messages (English ids, catalogues per
+language); labels of recorded columns, codes and parameters come from `labels`. What earlier stages
+wrote in French (sentences, captions) is recomposed here from their structured records.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
+from babel.lists import format_list
+from pydantic import BaseModel
 
 from policy_kit import formatting as fmt
-from policy_kit.memo.bind import bind, format_result, format_value
+from policy_kit.economics.discounting import load_discount_schedule
+from policy_kit.memo import annex as views
+from policy_kit.memo import labels as L
+from policy_kit.memo.bind import bind, format_result
 from policy_kit.memo.checker import check_or_raise
 from policy_kit.memo.content import (
     DocumentProperties,
@@ -34,10 +42,7 @@ from policy_kit.notebook import Finding, Stage
 from policy_kit.params.sourced import Sourced
 
 MEMO_FILE, ANNEX_FILE = "memo.docx", "annex.docx"
-def N_(message: str) -> str:
-    """Marks a message for the catalogue where it is defined; translated where it is used."""
-    return message
-
+N_ = L.N_
 
 KEY_FIGURE_LABELS = {
     "plan.recommended.bcr": N_("returned per euro invested"),
@@ -47,11 +52,26 @@ KEY_FIGURE_LABELS = {
     "plan.recommended.p_npv_positive": N_("probability of paying back"),
 }
 SOURCES = {
-    "pilot": "UCM Voice, « Bien-être des indépendants : c'est la fin », 15 septembre 2023 ; Trends/Le Vif (Belga), septembre 2022.",
-    "survey": "UCM Voice, « Les indépendant.e.s ne trouvent plus le sommeil », 23 novembre 2022 ; La Libre Belgique, 2 décembre 2022.",
-    "population": "INASTI, « Retour sur les grandes tendances 2023 du secteur indépendant », 23 mai 2024 ; SPF Economie, congés indemnisés des indépendants.",
-    "incapacity": "SPF Economie (INAMI), incapacité primaire des indépendants 2022 ; AIM/INAMI via De Tijd, avril 2024.",
+    "pilot": N_("UCM Voice, « Bien-être des indépendants : c'est la fin », 15 September 2023; Trends/Le Vif (Belga), September 2022."),
+    "survey": N_("UCM Voice, « Les indépendant.e.s ne trouvent plus le sommeil », 23 November 2022; La Libre Belgique, 2 December 2022."),
+    "population": N_("INASTI, « Retour sur les grandes tendances 2023 du secteur indépendant », 23 May 2024; FPS Economy, paid leave of the self-employed."),
+    "incapacity": N_("FPS Economy (INAMI), primary incapacity of the self-employed 2022; AIM/INAMI via De Tijd, April 2024."),
 }
+SCHEDULES = {
+    "kce-2012": N_("Belgian guidelines (KCE)"),
+    "green-book-2022": N_("Green Book (HM Treasury)"),
+    "eu-better-regulation": N_("European Commission (Better Regulation)"),
+    "budget-impact-undiscounted": N_("budget impact (ISPOR), undiscounted"),
+}
+# Risk factors as a noun phrase inside a sentence (« … is highest with long working weeks »).
+FACTOR_PHRASES = {
+    "long_hours": N_("long working weeks"),
+    "sleep_poor": N_("poor sleep"),
+    "isolation_high": N_("isolation"),
+    "conflict_high": N_("work–family conflict"),
+    "resources_low": N_("few resources"),
+}
+MEMO_CHANGES = 3  # "two or three sentences with switching values"
 
 
 def _provenance(stage: Stage) -> dict:
@@ -81,6 +101,90 @@ def _properties(stage: Stage, kind: str) -> tuple[DocumentProperties, Provenance
     return props, provenance
 
 
+def _figure(stage: Stage, key: str, _, width_cm: float, figure_key: str | None = None) -> Figure:
+    res = stage.inputs
+    entry = res.entry(key)
+    return Figure(res.figure_path(key), L.caption(key, entry, _),
+                  alt_text=L.alt_text(key, entry, _, min_cell=stage.params.evidence.min_cell),
+                  key=figure_key or f"fig:{key}", width_cm=width_cm)
+
+
+def discounting_text(stage: Stage, _) -> str:
+    """« Belgian guidelines (KCE): costs 3 %, health effects 1.5 % », from the schedule the model used."""
+    lang = stage.params.meta.language
+    schedule = load_discount_schedule(stage.params.economics.discount_schedule)
+    rates = lambda bands: " → ".join(fmt.percent(b.rate, L.decimals_needed(b.rate * 100, 1), lang) for b in bands)  # noqa: E731
+    return _("{name}: costs {costs}, health effects {health}").format(
+        name=_(SCHEDULES[schedule.name]) if schedule.name in SCHEDULES else schedule.label_fr,
+        costs=rates(schedule.costs), health=rates(schedule.health))
+
+
+# --------------------------------------------------------------------------- what would change the decision
+
+def parameter_kinds(stage: Stage) -> dict[str, str]:
+    """Kind of each model parameter (share, cost, …) as the sensitivity analysis recorded it."""
+    one_way = stage.inputs.table("economics.sensitivity.one_way")
+    kinds = dict(zip(one_way["parameter"], one_way["kind"]))
+    kinds["budget_cap"] = "cost"
+    return kinds
+
+
+def _reader_value(x: float, kind: str, language: str, decimals: int = 1) -> str:
+    """A parameter value rounded for the reader: « 2,8 % », « 1 900 € », « 0,41 »."""
+    if kind in ("probability", "share", "rate"):
+        return fmt.percent(x, decimals, language)
+    if kind == "cost":
+        return fmt.money(fmt.round_sig(x, 2), language=language)
+    if kind == "count":
+        return fmt.number(fmt.round_sig(x, 2), 0, language)
+    return fmt.number(x, L.decimals_needed(x, 2), language)
+
+
+def change_sentence(row: dict, *, label: str, kind: str, recommended: str, options: dict[str, str], language: str, _) -> str:
+    """One row of plan.what_would_change as a plain sentence in the memo's language."""
+    # one precision per sentence: « 8,3 % (base case: 10,4 %) », not « 8,3 % (base case: 10 %) »
+    shown = [abs(x) for x in (row["value"], row["base"]) if x is not None and not math.isnan(x)]
+    decimals = 1 if shown and min(shown) < 0.1 else 0
+    value = lambda x: _reader_value(x, kind, language, decimals)  # noqa: E731
+    if row["value"] is None or (isinstance(row["value"], float) and math.isnan(row["value"])):
+        return _("« {option} » stays the recommended option whatever {parameter}, within its plausible range.").format(
+            option=recommended, parameter=label)
+    message = (_("« {new} » would become the recommended option if {parameter} rose above {value} (base case: {base}).")
+               if row["direction"] == "below" else
+               _("« {new} » would become the recommended option if {parameter} fell below {value} (base case: {base})."))
+    text = message.format(new=options.get(row["new_recommended"], row["new_recommended"]), parameter=label,
+                          value=value(row["value"]), base=value(row["base"]))
+    if not row["within_range"] and row.get("low") is not None and not math.isnan(row["low"]):
+        text += " " + _("That value lies outside the plausible range ({low} to {high}).").format(
+            low=value(row["low"]), high=value(row["high"]))
+    return text
+
+
+def change_sentences(stage: Stage, _, limit: int | None = MEMO_CHANGES) -> list[str]:
+    """Switching values as sentences: in the memo, the nearest within range, the budget cap among them."""
+    lang = stage.params.meta.language
+    res = stage.inputs
+    frame = res.table("plan.what_would_change")
+    rows = frame.to_dict("records")
+    if limit is not None:
+        switches = [r for r in rows if not pd.isna(r["value"]) and r["within_range"]]
+        cap = [r for r in switches if r["parameter"] == "budget_cap"][:1]
+        others = [r for r in switches if r["parameter"] != "budget_cap"]
+        chosen = others[: limit - len(cap)] + cap
+        rows = [r for r in rows if any(r is c for c in chosen)]  # recorded order: most influential first
+        if not rows:
+            return [_("Within their plausible ranges, none of the {n} most influential parameters changes the "
+                      "recommendation.").format(n=int((frame["parameter"] != "budget_cap").sum()))]
+    kinds = parameter_kinds(stage)
+    options = _plan_options(stage)
+    context = _context(stage, _)
+    return [change_sentence(r, label=context.parameter(r["parameter"], r["label_fr"]), kind=kinds.get(r["parameter"], "other"),
+                            recommended=res.value("plan.recommended.label"), options=options, language=lang, _=_)
+            for r in rows]
+
+
+# --------------------------------------------------------------------------- the memo
+
 def options_table(stage: Stage, _) -> pd.DataFrame:
     """One row per option, the columns a cabinet reads; every cell a recorded result."""
     lang = stage.params.meta.language
@@ -101,6 +205,23 @@ def options_table(stage: Stage, _) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _ratio_in_euros(stage: Stage, key: str) -> str:
+    """A return per euro as money (« 1,5 € », « €1.5 »), one decimal as in format_value."""
+    return fmt.money(round(float(stage.inputs.value(key)), 1), 1, stage.params.meta.language, scale="unit")
+
+
+def _risk_factors(stage: Stage, _, top: int = 3) -> tuple[str, str, str] | None:
+    """The strongest significant risk factors as a phrase, with the range of their odds ratios."""
+    lang = stage.params.meta.language
+    table = stage.inputs.table("evidence.risk_factors.odds_ratios")
+    strong = table[(table["ci_low"] > 1) & table["factor"].isin(list(FACTOR_PHRASES))]
+    strong = strong.sort_values("odds_ratio", ascending=False, kind="mergesort").head(top)
+    if strong.empty:
+        return None
+    phrase = format_list([_(FACTOR_PHRASES[f]) for f in strong["factor"]], locale=fmt.locale_for(lang))
+    return phrase, fmt.number(strong["odds_ratio"].min(), 1, lang), fmt.number(strong["odds_ratio"].max(), 1, lang)
+
+
 def compose_memo(stage: Stage) -> MemoContent:
     lang = stage.params.meta.language
     _ = translator(lang)
@@ -115,7 +236,7 @@ def compose_memo(stage: Stage) -> MemoContent:
             note = _("from {first} to {last}").format(first=v("plan.first_year"), last=v("plan.last_year"))
         elif key.endswith("annual_cost"):
             note = _("today: {current} a year").format(current=v("plan.current_budget"))
-        value = v(key) + ("\u00a0€" if res.entry(key).get("unit") == "ratio" else "")
+        value = _ratio_in_euros(stage, key) if res.entry(key).get("unit") == "ratio" else v(key)
         figures.append(KeyFigure(label, value, note))
     sentence = _(
         "We recommend that the 2024 memorandum ask for the option « {label} »: {cost} a year at full scale, "
@@ -130,20 +251,21 @@ def compose_memo(stage: Stage) -> MemoContent:
             grant=v("evidence.pilots.icarius.programme_cost"), reached=v("evidence.pilots.icarius.programme_reached"),
             events=v("evidence.pilots.icarius.events_sessions"), accompaniments=v("evidence.pilots.icarius.accompaniment_completed"),
             respondents=v("evidence.survey.respondents")),
-        footnotes=[SOURCES["pilot"] + " " + SOURCES["survey"]],
+        footnotes=[_(SOURCES["pilot"]) + " " + _(SOURCES["survey"])],
     )
     low, high = res.ci("evidence.prevalence.burnout_risk")
+    prevalence = _(
+        "Between {low} and {high} of the self-employed surveyed are at risk of burn-out (weighted to the INASTI population); "
+        "{stress} are (extremely) stressed and {sleep} sleep badly ([@fig:prevalence]).").format(
+            low=fmt.percent(low, 0, lang), high=fmt.percent(high, 0, lang), stress=v("evidence.prevalence.stress_high"),
+            sleep=v("evidence.prevalence.sleep_poor"))
+    factors = _risk_factors(stage, _)
+    if factors:
+        prevalence += " " + _("The risk is highest with {factors} (odds ratios from {low} to {high}).").format(
+            factors=factors[0], low=factors[1], high=factors[2])
     evidence = [
-        Paragraph(
-            _("Between {low} and {high} of the self-employed surveyed are at risk of burn-out (weighted to the INASTI population); "
-              "{stress} are (extremely) stressed and {sleep} sleep badly. Long hours, poor sleep and work–family conflict go with "
-              "a higher risk ([@fig:prevalence]).[^1]").format(
-                low=fmt.percent(low, 0, lang), high=fmt.percent(high, 0, lang), stress=v("evidence.prevalence.stress_high"),
-                sleep=v("evidence.prevalence.sleep_poor")),
-            footnotes=[SOURCES["population"]],
-        ),
-        Figure(res.figure_path("evidence.prevalence.chart"), res.entry("evidence.prevalence.chart")["caption"],
-               alt_text=res.entry("evidence.prevalence.chart")["alt"], key="fig:prevalence", width_cm=14),
+        Paragraph(prevalence + "[^1]", footnotes=[_(SOURCES["population"])]),
+        _figure(stage, "evidence.prevalence.chart", _, 14, "fig:prevalence"),
         Paragraph(
             _("Across the three pilots, accompanied participants improved by an effect size of {effect} (confidence interval {low} to {high}); "
               "without a control group this is an upper bound. The model uses published effect sizes instead.").format(
@@ -152,27 +274,31 @@ def compose_memo(stage: Stage) -> MemoContent:
                 high=fmt.number(res.ci("evidence.pooled.effect")[1], 2, lang)),
         ),
     ]
+    rule = L.rule_text(res.value("plan.decision_rule"), _, res.value("plan.rule_text"))
+    options_text = _("{n} options for {first}-{last}, compared with the situation after the pilots ([@tab:options]). "
+                     "Decision rule: {rule}; yearly cap {cap}.").format(
+        n=len(res.value("plan.option_order").split(",")), first=v("plan.first_year"), last=v("plan.last_year"),
+        rule=rule, cap=v("plan.budget_cap"))
+    if res.value("plan.budget_cap_is_assumption"):
+        options_text += " " + _("The cap is a working assumption, for the decision-maker to set.")
+    options_text += " " + _("The recommended option is the best one in {p_best} of the probabilistic draws: the ranking "
+                            "is uncertain.").format(p_best=v("plan.recommended.p_best"))
     options = [
-        Paragraph(_("{n} options for {first}-{last}, compared with the situation after the pilots ([@tab:options]). "
-                    "Decision rule: {rule}; yearly cap {cap} (working assumption). The recommended option is the best one in "
-                    "{p_best} of the probabilistic draws: the ranking is uncertain.").format(p_best=v("plan.recommended.p_best"),
-                        n=len(res.value("plan.option_order").split(",")), first=v("plan.first_year"), last=v("plan.last_year"),
-                        rule=res.value("plan.rule_text"), cap=v("plan.budget_cap"))),
+        Paragraph(options_text),
         Table(options_table(stage, _), _("Plan options, {first}-{last}").format(first=v("plan.first_year"), last=v("plan.last_year")),
               key="tab:options", note=_("Costs and budget impact undiscounted; return per euro and probability of paying back "
                                         "from the discounted cost-benefit model ({draws} draws).").format(draws=v("economics.psa.draws"))),
-        Figure(res.figure_path("plan.budget_chart"), res.entry("plan.budget_chart")["caption"],
-               alt_text=res.entry("plan.budget_chart")["alt"], key="fig:budget", width_cm=14),
+        _figure(stage, "plan.budget_chart", _, 14, "fig:budget"),
     ]
-    change = [Paragraph(res.value(k)) for k in res.keys("plan.what_would_change.sentence_")[:3]]
+    change = [Paragraph(s) for s in change_sentences(stage, _)]
     asks = NumberedList([bind(a, res, lang, where=f"memo.asks[{i}]") for i, a in enumerate(stage.params.memo.asks, 1)])
     assumptions = res.value("economics.inputs.assumptions_count")
     method = Paragraph(
         _("Survey weighted by raking; cohort model over {years} years, discounting: {schedule}; {assumptions} of the "
           "{parameters} model parameters are assumptions for want of a published source, each listed with its range in the annex.").format(
-            years=v("economics.horizon.years"), schedule=res.value("economics.discounting.schedule"),
+            years=v("economics.horizon.years"), schedule=discounting_text(stage, _),
             assumptions=fmt.number(assumptions, 0, lang), parameters=v("economics.inputs.parameters_count")),
-        footnotes=[SOURCES["incapacity"]],
+        footnotes=[_(SOURCES["incapacity"])],
     )
     props, provenance = _properties(stage, _("Memo"))
     return MemoContent(
@@ -195,44 +321,69 @@ def compose_memo(stage: Stage) -> MemoContent:
     )
 
 
-def _display(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+# --------------------------------------------------------------------------- the annex
+
+def _plan_options(stage: Stage) -> dict[str, str]:
+    res = stage.inputs
+    return {name: res.value(f"plan.option.{name}.label") for name in res.value("plan.option_order").split(",")}
+
+
+def _model_options(stage: Stage) -> dict[str, str]:
+    res = stage.inputs
+    found = {k.split(".")[2]: res.value(k) for k in res.keys("economics.options.") if k.endswith(".label")}
+    return {"status_quo": translator(stage.params.meta.language)(L.CODES["status_quo"]), **found}
+
+
+def _context(stage: Stage, _) -> views.AnnexContext:
+    eco = stage.params.economics
+    res = stage.inputs
+    return views.AnnexContext(
+        results=res, language=stage.params.meta.language, _=_,
+        years={"first": res.value("plan.first_year"), "last": res.value("plan.last_year")},
+        plan_options=_plan_options(stage), model_options=_model_options(stage),
+        components={name: c.label_fr for name, c in eco.components.items()},
+        effect_types={f"component.{name}.effect.{e.transition}": e.type for name, c in eco.components.items() for e in c.effects},
+        min_cell=stage.params.evidence.min_cell, parameter_kinds=parameter_kinds(stage),
+    )
+
+
+def _param_value(x: float | None, node: Sourced, language: str) -> str:
+    if x is None:
         return fmt.MISSING
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, (int,)) and not isinstance(value, bool):
-        return fmt.number(value)
-    if isinstance(value, float):
-        a = abs(value)
-        return fmt.number(value, 0 if a >= 100 else (2 if a >= 1 else 3))
-    return str(value)
+    return L.format_param(x, node.kind if node.kind in ("probability", "share", "rate") else "other", language)
 
 
-MAX_COLUMNS = 7
+def _breakable(path: str) -> str:
+    """A params path that may wrap after « . » or « _ » but never inside « -> »."""
+    return path.replace(".", ".\u200b").replace("_", "_\u200b").replace("->", "\u200b-\u2060>")
 
 
-def _annex_table(frame: pd.DataFrame) -> pd.DataFrame:
-    shown = frame.iloc[:, :MAX_COLUMNS].copy()
-    for column in shown.columns:
-        shown[column] = shown[column].map(_display)
-    return shown
+def assumptions_log(stage: Stage, _=None) -> pd.DataFrame:
+    """Every sourced parameter of the run: value, unit, range, source, vintage, quality; one row each.
 
-
-def assumptions_log(stage: Stage) -> pd.DataFrame:
-    """Every sourced parameter of the run: value, range, source, vintage, quality; assumptions flagged."""
+    Columns are translated; ``section`` (evidence, economics, plan) and ``assumption`` stay as codes
+    for grouping and flagging.
+    """
+    lang = stage.params.meta.language
+    _ = _ or translator(lang)
     rows = []
 
     def walk(node, path):
         if isinstance(node, Sourced):
+            section, _dot, rest = path.partition(".")
             rows.append({
-                "paramètre": path,
-                "valeur": _display(node.value),
-                "plage": f"{_display(node.low)} – {_display(node.high)}" if node.is_uncertain else fmt.MISSING,
-                "source": node.source or "HYPOTHÈSE (aucune source)",
-                "millésime": node.vintage or fmt.MISSING,
-                "qualité": node.quality,
+                "section": section,
+                "assumption": node.is_assumption,
+                _("Parameter"): _breakable(rest),
+                _("Value"): _param_value(node.value, node, lang),
+                _("Unit"): node.unit or fmt.MISSING,
+                _("Range"): (f"{_param_value(node.low, node, lang)} – {_param_value(node.high, node, lang)}"
+                             if node.is_uncertain else fmt.MISSING),
+                _("Source"): node.source or _("ASSUMPTION: no published source"),
+                _("Vintage"): node.vintage or fmt.MISSING,
+                _("Quality"): L.code(node.quality, _),
             })
-        elif hasattr(node, "model_fields"):
+        elif isinstance(node, BaseModel):
             for name in type(node).model_fields:
                 walk(getattr(node, name), f"{path}.{name}" if path else name)
         elif isinstance(node, dict):
@@ -246,87 +397,187 @@ def assumptions_log(stage: Stage) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def compose_annex(stage: Stage) -> MemoContent:
+SECTION_TITLES = {"evidence": N_("Evidence parameters"), "economics": N_("Cost-benefit parameters"),
+                  "plan": N_("Plan parameters")}
+
+
+def _assumptions_section(stage: Stage, _) -> Section:
     lang = stage.params.meta.language
-    _ = translator(lang)
+    log = assumptions_log(stage, _)
+    n = int(log["assumption"].sum())
+    blocks: list = [Paragraph(
+        _("{n} of the {total} parameters are assumptions (no published source, or rated as assumption); their rows "
+          "are shaded.").format(n=fmt.number(n, 0, lang), total=fmt.number(len(log), 0, lang)))]
+    for section, part in log.groupby("section", sort=False):
+        part = part.reset_index(drop=True)
+        title = _(SECTION_TITLES[section]) if section in SECTION_TITLES else section
+        blocks.append(Table(part.drop(columns=["section", "assumption"]), title, key=f"tab:assumptions.{section}",
+                            flagged_rows=[i for i, flag in enumerate(part["assumption"]) if flag]))
+    return Section(_("Assumptions log"), 1, blocks, landscape=True)
+
+
+# Where each recorded table and chart goes: (section id, keys in reading order).
+ANNEX_LAYOUT: list[tuple[str, int, str, list[str]]] = [
+    ("evidence", 1, N_("Evidence"), []),
+    ("evidence.survey", 2, N_("Survey and weighting"), ["evidence.weights.margins"]),
+    ("evidence.prevalence", 2, N_("Prevalence"), ["evidence.prevalence.table", "evidence.prevalence.chart"]),
+    ("evidence.risk", 2, N_("Risk factors"), ["evidence.risk_factors.odds_ratios"]),
+    ("evidence.subgroups", 2, N_("Subgroups"), ["evidence.subgroups.burnout_risk", "evidence.subgroups.chart"]),
+    ("evidence.pilots", 2, N_("The three pilots"), ["evidence.pilots.funnels", "evidence.pilots.funnel_chart",
+                                                  "evidence.pilots.prepost", "evidence.pooled.forest"]),
+    ("economics", 1, N_("Cost-benefit analysis"), []),
+    ("economics.base", 2, N_("Base case"), ["economics.results.table", "economics.results.incremental",
+                                            "economics.results.streams"]),
+    ("economics.sensitivity", 2, N_("Sensitivity analysis"), ["economics.sensitivity.tornado", "economics.sensitivity.one_way",
+                                                              "economics.sensitivity.switching"]),
+    ("economics.two_way", 2, N_("Two-way sensitivity analysis"), ["economics.sensitivity.two_way"]),
+    ("economics.psa", 2, N_("Probabilistic analysis"), ["economics.psa.summary", "economics.psa.ce_plane",
+                                                        "economics.psa.ceac_chart", "economics.psa.ceac"]),
+    ("plan", 1, N_("Plan options {first}-{last}"), []),
+    ("plan.options", 2, N_("Options compared"), ["plan.summary", "plan.comparison_chart", "plan.ranking", "plan.p_best"]),
+    ("plan.budget", 2, N_("Yearly budget impact"), ["plan.budget_chart", "plan.cases_chart"]),
+    ("plan.yearly", 3, N_("By option, payer and year"), ["plan.yearly"]),
+    ("plan.change", 2, N_("What would change the decision"), ["plan.what_would_change"]),
+]
+LANDSCAPE = {"economics.two_way", "plan.yearly"}  # tables too wide for a portrait page
+ANNEX_ELSEWHERE = {"evidence.survey.dropped_by_reason"}  # shown under data quality
+
+
+def _annex_texts(stage: Stage, _) -> dict[str, list]:
+    """The sentences that open some annex sections, every figure a recorded result."""
+    lang = stage.params.meta.language
     res = stage.inputs
-    methods = Section(_("Methods"), 1, [
+    v = lambda key, exact=True: _value(stage, key, exact=exact)  # noqa: E731
+    low, high = res.ci("evidence.prevalence.burnout_risk")
+    effect_low, effect_high = res.ci("evidence.pooled.effect")
+    texts = {
+        "evidence.survey": [Paragraph(_(
+            "{n} answers, weighted by raking to the INASTI margins below: effective sample size {n_eff}, design effect "
+            "{deff}.").format(n=v("evidence.survey.analysed"), n_eff=fmt.number(res.value("evidence.weights.effective_n"), 0, lang),
+                              deff=fmt.number(res.value("evidence.weights.design_effect"), 2, lang)))],
+        "evidence.prevalence": [Paragraph(_(
+            "Weighted prevalence of burn-out risk: {p} (95 % interval {low} to {high}).").format(
+                p=v("evidence.prevalence.burnout_risk"), low=fmt.percent(low, 1, lang), high=fmt.percent(high, 1, lang)))],
+        "evidence.pilots": [Paragraph(_(
+            "Pooled effect of the accompaniment across the three pilots (random effects): {effect} (95 % interval {low} to "
+            "{high}). Without a control group, this before/after change is an upper bound.").format(
+                effect=fmt.number(res.value("evidence.pooled.effect"), 2, lang), low=fmt.number(effect_low, 2, lang),
+                high=fmt.number(effect_high, 2, lang)))],
+        "economics.psa": [Paragraph(_(
+            "{draws} draws. The net present value of the combined plan is positive in {p} of them; the expected value of "
+            "perfect information is {evpi}.").format(
+                draws=v("economics.psa.draws"), p=v("economics.psa.plan.p_npv_positive"), evpi=v("economics.psa.evpi", False)))],
+        "plan.change": [Paragraph(s) for s in change_sentences(stage, _, limit=None)],
+    }
+    return texts
+
+
+def _methods(stage: Stage, _) -> Section:
+    res = stage.inputs
+    rule = L.rule_text(res.value("plan.decision_rule"), _, res.value("plan.rule_text"))
+    return Section(_("Methods"), 1, [
         Paragraph(_("Evidence: the survey is weighted by raking to INASTI margins (gender, region, activity, sector) with trimmed "
                     "weights; intervals are Wilson intervals on the Kish effective sample size. Risk factors come from a logistic "
                     "regression. The three pilots are pooled by a random-effects meta-analysis.")),
         Paragraph(_("Economics: a yearly cohort state-transition model (well, at risk, primary incapacity, invalidity, back at "
                     "work, left self-employment); effect sizes are converted to relative risks (Chinn 2000; Zhang and Yu 1998). "
                     "The probabilistic analysis draws every uncertain parameter from a distribution fitted to its value and range.")),
+        Paragraph(_("Time horizon {first} to {last}; discounting: {schedule}.").format(
+            first=res.value("economics.horizon.first_year"), last=res.value("economics.horizon.last_year"),
+            schedule=discounting_text(stage, _))),
         Paragraph(_("Plan: options combine components with a coverage ramp-up by year; budget impact is undiscounted, as the "
-                    "budget-impact convention asks.")),
+                    "budget-impact convention asks.") + " " + _("Decision rule: {rule}.").format(rule=rule)),
     ])
-    by_stage: dict[str, list] = {"evidence": [], "economics": [], "plan": []}
-    for key in res.keys():
-        entry = res.entry(key)
-        stage_name = key.split(".")[0]
-        if stage_name not in by_stage:
-            continue
-        if entry["kind"] == "table":
-            frame = res.table(key)
-            if frame.empty:
-                continue
-            by_stage[stage_name].append(Table(_annex_table(frame), entry.get("caption") or key, key=f"tab:{key}",
-                                              note=_("Full table: {path}").format(path=entry["path"]) if frame.shape[1] > MAX_COLUMNS else None))
-        elif entry["kind"] == "figure":
-            by_stage[stage_name].append(Figure(res.figure_path(key), entry["caption"], alt_text=entry["alt"], key=f"fig:{key}", width_cm=15))
-    titles = {"evidence": _("Evidence: tables and charts"), "economics": _("Cost-benefit: tables and charts"),
-              "plan": _("Plan options: tables and charts")}
-    log = assumptions_log(stage)
-    n_assumptions = int((log["qualité"] == "assumption").sum() + (log["source"].str.startswith("HYPOTHÈSE") & (log["qualité"] != "assumption")).sum())
-    quality = Section(_("Data quality"), 1, [
+
+
+def _data_quality(stage: Stage, _, dropped: list) -> Section:
+    blocks: list = [
         Paragraph(_("Survey answers read: {read}; analysed: {analysed}; dropped as invalid: {dropped}. Subgroup cells suppressed "
                     "because they hold fewer than {min_cell} respondents: {suppressed}.").format(
-                        read=_value(stage, "evidence.survey.respondents"), analysed=_value(stage, "evidence.survey.analysed"),
-                        dropped=_value(stage, "evidence.survey.dropped"), min_cell=stage.params.evidence.min_cell,
-                        suppressed=_value(stage, "evidence.subgroups.suppressed_cells"))),
-    ])
+                        read=_value(stage, "evidence.survey.respondents", exact=True),
+                        analysed=_value(stage, "evidence.survey.analysed", exact=True),
+                        dropped=_value(stage, "evidence.survey.dropped", exact=True), min_cell=stage.params.evidence.min_cell,
+                        suppressed=_value(stage, "evidence.subgroups.suppressed_cells", exact=True))),
+        *dropped,
+        Paragraph(_("Pilot figures that the pilots did not publish are marked « synthetic » or « assumption » in "
+                    "[@tab:evidence.pilots.funnels].")),
+    ]
+    if _synthetic(stage):
+        blocks.append(Paragraph(_("The survey and the before/after scores are synthetic demonstration data that match the "
+                                  "published marginals: no figure of this run may be quoted as a finding.")))
+    return Section(_("Data quality"), 1, blocks)
+
+
+def _provenance_section(stage: Stage, _) -> Section:
     prov = _provenance(stage)
-    provenance = Section(_("Provenance"), 1, [
-        Table(pd.DataFrame({
-            _("Item"): ["run id", "params", "params sha256", "git commit", "policy_kit", "date"]
-            + [f"data: {name}" for name in sorted(prov["data_sha256"])]
-            + list(prov["versions"]),
-            _("Value"): [prov["run_id"], prov["params_file"], prov["params_sha256"], prov["git_commit"], prov["package_version"],
-                         fmt.date(stage.params.meta.date, lang)]
-            + [prov["data_sha256"][name] for name in sorted(prov["data_sha256"])]
-            + list(prov["versions"].values()),
-        }), _("Provenance of this run"), key="tab:provenance"),
+    items = [(_("Run id"), prov["run_id"]), (_("Params file"), prov["params_file"]),
+             (_("Params hash (SHA-256)"), prov["params_sha256"]), (_("Git commit"), prov["git_commit"]),
+             (_("Memo date"), fmt.date(stage.params.meta.date, stage.params.meta.language))]
+    items += [(_("Data: {name}").format(name=name), prov["data_sha256"][name]) for name in sorted(prov["data_sha256"])]
+    items += [(_("Package: {name}").format(name=name), version) for name, version in prov["versions"].items()]
+    frame = pd.DataFrame({_("Item"): [i for i, _v in items], _("Value"): [v for _i, v in items]})
+    return Section(_("Provenance"), 1, [
+        Paragraph(_("The same values are stored in the document's custom properties (File > Properties).")),
+        Table(frame, _("Provenance of this run"), key="tab:provenance"),
     ], provenance=True)
+
+
+def compose_annex(stage: Stage) -> MemoContent:
+    lang = stage.params.meta.language
+    _ = translator(lang)
+    res = stage.inputs
+    ctx = _context(stage, _)
+    texts = _annex_texts(stage, _)
+    years = {"first": res.value("plan.first_year"), "last": res.value("plan.last_year")}
+    placed = {key for *_rest, keys in ANNEX_LAYOUT for key in keys}
+
+    def blocks_for(key: str) -> list:
+        entry = res.entry(key)
+        if entry["kind"] == "figure":
+            return [_figure(stage, key, _, 15)]
+        return views.tables_for(ctx, key) if entry["kind"] == "table" else []
+
+    sections = [_methods(stage, _)]
+    for i, (section_id, level, title, keys) in enumerate(ANNEX_LAYOUT):
+        blocks = list(texts.get(section_id, []))
+        for key in keys:
+            if key in res:
+                blocks += blocks_for(key)
+        if level == 1 or blocks:
+            sections.append(Section(_(title).format(**years), level, blocks, landscape=section_id in LANDSCAPE))
+        stage_name = section_id.split(".")[0]
+        if i + 1 == len(ANNEX_LAYOUT) or ANNEX_LAYOUT[i + 1][0].split(".")[0] != stage_name:
+            # a table or chart that a later version of a stage records still reaches the annex
+            extra = [b for key in res.keys(stage_name + ".") if key not in placed and key not in ANNEX_ELSEWHERE
+                     and res.entry(key)["kind"] in ("table", "figure") for b in blocks_for(key)]
+            if extra:
+                sections.append(Section(_("Other tables and charts"), 2, extra))
+    sections += [
+        _assumptions_section(stage, _),
+        _data_quality(stage, _, views.tables_for(ctx, "evidence.survey.dropped_by_reason")),
+        _provenance_section(stage, _),
+    ]
     props, provenance_props = _properties(stage, _("Annex"))
     return MemoContent(
         language=lang,
         organisation=stage.params.meta.organisation,
+        logo=stage.data_path(stage.params.meta.logo) if stage.params.meta.logo else None,
         banner=demo_banner(lang) if _synthetic(stage) else None,
         header=_header(stage, _),
-        sections=[
-            methods,
-            Section(titles["evidence"], 1, by_stage["evidence"]),
-            Section(titles["economics"], 1, by_stage["economics"]),
-            Section(titles["plan"], 1, by_stage["plan"]),
-            Section(_("Assumptions log"), 1, [
-                Paragraph(_("{n} of the {total} parameters are assumptions (no published source, or rated as assumption).").format(
-                    n=fmt.number(n_assumptions, 0, lang), total=fmt.number(len(log), 0, lang))),
-                Table(log, _("Every parameter of the run: value, range, source, vintage, quality"), key="tab:assumptions"),
-            ]),
-            quality,
-            provenance,
-        ],
+        sections=sections,
         title=_("Technical annex"),
         properties=props,
         provenance=provenance_props,
     )
 
 
+# --------------------------------------------------------------------------- the checker's inputs
+
 def _params_numbers(node) -> list:
     """Params are inputs of the run: their values, bounds and cited sources may be quoted."""
     if isinstance(node, Sourced):
         return [x for x in (node.value, node.low, node.high) if x is not None] + [t for t in (node.source, node.note) if t]
-    if hasattr(node, "model_fields"):
+    if isinstance(node, BaseModel):
         return [x for name in type(node).model_fields for x in _params_numbers(getattr(node, name))]
     if isinstance(node, dict):
         return [x for item in node.values() for x in _params_numbers(item)]
@@ -337,9 +588,24 @@ def _params_numbers(node) -> list:
     return []
 
 
+def _column_numbers(frame: pd.DataFrame) -> list[float]:
+    """Column names that are numbers: the grid values of a two-way table."""
+    out = []
+    for name in frame.columns:
+        try:
+            out.append(float(name))
+        except ValueError:
+            pass
+    return out
+
+
 def recorded_numbers(stage: Stage) -> list:
-    """Every number the run recorded (scalars, table cells) or took as input (params), for the checker."""
+    """Every number the run recorded (scalars, table cells) or took as input (params, discount rates), for the checker."""
     numbers: list = _params_numbers(stage.params)
+    log = assumptions_log(stage)  # the annex counts the params it logs
+    numbers += [len(log), int(log["assumption"].sum())]
+    schedule = load_discount_schedule(stage.params.economics.discount_schedule)
+    numbers += [band.rate for band in (*schedule.costs, *schedule.health)]
     res = stage.inputs
     for key in res.keys():
         entry = res.entry(key)
@@ -350,6 +616,7 @@ def recorded_numbers(stage: Stage) -> list:
         elif entry["kind"] == "table":
             frame = res.table(key)
             numbers += [float(x) for x in frame.select_dtypes("number").to_numpy().ravel() if pd.notna(x)]
+            numbers += _column_numbers(frame)
     return numbers
 
 
@@ -372,8 +639,11 @@ def _template(stage: Stage) -> Path | None:
 def check(stage: Stage) -> Finding:
     """The memo checker: a run whose documents fail it does not publish."""
     numbers = recorded_numbers(stage)
+    # min_cell protects survey respondents: count columns are the respondent counts, not the pilots' participants
+    respondents = translator(stage.params.meta.language)(L.COLUMNS["n"].header)
+    count_header = rf"^\s*(n|{re.escape(respondents)})\b"
     for name in (MEMO_FILE, ANNEX_FILE):
         check_or_raise(stage.run_dir / name, recorded_numbers=numbers, language=stage.params.meta.language,
-                       min_cell=stage.params.evidence.min_cell)
+                       min_cell=stage.params.evidence.min_cell, count_header=count_header)
     stage.rec.scalar("checks.passed", True)
     return Finding("Contrôle qualité", ["La note et l'annexe passent tous les contrôles."])

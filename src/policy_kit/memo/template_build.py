@@ -31,6 +31,7 @@ GREY = RGBColor(0x59, 0x59, 0x59)
 KEY_FILL = "E3ECF7"
 HEADER_FILL = "D9E2F3"
 BANNER_FILL = "B00020"
+FLAG_FILL = "FCE8C8"  # rows a reader must notice (unsourced assumptions)
 PAGE_WIDTH, PAGE_HEIGHT = Cm(21.0), Cm(29.7)
 MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM = Cm(2.2), Cm(2.0), Cm(2.0)
 
@@ -38,7 +39,7 @@ MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM = Cm(2.2), Cm(2.0), Cm(2.0)
 PARAGRAPH_STYLES = (
     "Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Key Message", "Key Figure",
     "Key Figure Label", "Banner", "Caption", "Footnote Text", "List Bullet", "List Number",
-    "Source", "Table Text", "Header Block", "Header", "Footer", "TOC Heading", "TOC 1", "TOC 2", "TOC 3",
+    "Source", "Table Text", "Table Text Compact", "Header Block", "Header", "Footer", "TOC Heading", "TOC 1", "TOC 2", "TOC 3",
 )
 CHARACTER_STYLES = ("Footnote Reference",)
 TABLE_STYLES = ("Table House",)
@@ -215,6 +216,8 @@ def build_template_document():
     _paragraph_style(styles, "Caption", size=9, bold=True, color=GREY, before=6, after=4, line=1.0)
     _paragraph_style(styles, "Source", size=8, italic=True, color=GREY, before=2, after=8, line=1.0)
     _paragraph_style(styles, "Table Text", size=9, before=0, after=0, line=1.0)
+    # tables of eight columns or more: one point smaller, so headers keep their words whole
+    _paragraph_style(styles, "Table Text Compact", size=8, before=0, after=0, line=1.0)
     _paragraph_style(styles, "Header Block", size=10, before=1, after=1, line=1.0)
     _paragraph_style(styles, "Footnote Text", size=8, before=0, after=0, line=1.0)
     _character_style(styles, "Footnote Reference", superscript=True)

@@ -7,19 +7,38 @@ evidence stage's estimate (policy_kit.economics.build_model(..., risk_prevalence
 
 from __future__ import annotations
 
+import difflib
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from policy_kit.params.located import At, Collect, KeyPath, KeyProblems
 from policy_kit.params.sourced import Kind, Sourced
 
 Perspective = Literal["social_security", "society"]
 
 
-def _require_kind(field: str, s: Sourced, kinds: tuple[Kind, ...]) -> Sourced:
+def _require_kind(field: str, s: Sourced, kinds: tuple[Kind, ...], found: Collect | None = None, path: KeyPath = ()) -> Sourced:
+    """Refuse a Sourced of the wrong kind; with `found`, note the problem at `path` + kind instead of raising."""
     if s.kind not in kinds:
-        raise ValueError(f"{field} must be a Sourced of kind {' or '.join(kinds)}; found kind {s.kind!r}")
+        problems = found or Collect()
+        problems.add(tuple(path) + ("kind",), f"{field} must be a Sourced of kind {' or '.join(kinds)}",
+                     "kind: " + " or ".join(kinds), repr(s.kind))
+        if found is None:
+            problems.raise_if_any()
     return s
+
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _check_names(kind: str, names, found: Collect, section: str) -> None:
+    # the names become keys of recorded results (economics.options.<name>.npv)
+    for name in names:
+        if not _NAME.match(name):
+            found.add((section, name), f"{kind} name '{name}' cannot name recorded results",
+                      "lower-case letters, digits and _ , starting with a letter", repr(name))
 
 
 class _Section(BaseModel):
@@ -38,11 +57,15 @@ class EffectParams(_Section):
 
     @model_validator(mode="after")
     def _value_fits_type(self) -> "EffectParams":
+        found = Collect()
         if self.type == "rr":
-            if self.value.value <= 0 or (self.value.low is not None and self.value.low <= 0):
-                raise ValueError(f"relative risk on {self.transition!r} must be positive; found {self.value.value}")
+            for name in ("value", "low"):
+                v = getattr(self.value, name)
+                if v is not None and v <= 0:
+                    found.add(("value", name), f"relative risk on {self.transition!r} must be positive", "a number > 0", v)
         else:
-            _require_kind(f"effect size on {self.transition!r}", self.value, ("effect",))
+            _require_kind(f"effect size on {self.transition!r}", self.value, ("effect",), found, ("value",))
+        found.raise_if_any()
         return self
 
 
@@ -61,15 +84,18 @@ class ComponentParams(_Section):
 
     @model_validator(mode="after")
     def _kinds(self) -> "ComponentParams":
-        _require_kind("uptake", self.uptake, ("share", "probability"))
-        _require_kind("fixed_cost_per_year", self.fixed_cost_per_year, ("cost",))
-        _require_kind("cost_per_participant", self.cost_per_participant, ("cost",))
-        _require_kind("effect_years", self.effect_years, ("duration",))
-        _require_kind("decay", self.decay, ("share", "probability"))
-        seen = [e.transition for e in self.effects]
-        dupes = sorted({t for t in seen if seen.count(t) > 1})
-        if dupes:
-            raise ValueError(f"a component lists the transition(s) {', '.join(dupes)} twice; give one effect per transition")
+        found = Collect()
+        for name, kinds in (("uptake", ("share", "probability")), ("fixed_cost_per_year", ("cost",)),
+                            ("cost_per_participant", ("cost",)), ("effect_years", ("duration",)),
+                            ("decay", ("share", "probability"))):
+            _require_kind(name, getattr(self, name), kinds, found, (name,))
+        seen: set[str] = set()
+        for i, effect in enumerate(self.effects):
+            if effect.transition in seen:
+                found.add(("effects", i, "transition"), f"a component lists the transition {effect.transition} twice",
+                          "one effect per transition", repr(effect.transition))
+            seen.add(effect.transition)
+        found.raise_if_any()
         return self
 
 
@@ -114,8 +140,12 @@ class WtpGrid(_Section):
 
     @model_validator(mode="after")
     def _ordered(self) -> "WtpGrid":
-        if not (self.step > 0 and self.stop > self.start):
-            raise ValueError(f"WTP grid needs stop > start and step > 0; found start={self.start}, stop={self.stop}, step={self.step}")
+        found = Collect()
+        if not self.stop > self.start:
+            found.add("stop", "WTP grid needs stop > start", "stop > start", f"start={self.start}, stop={self.stop}")
+        if not self.step > 0:
+            found.add("step", "WTP grid needs step > 0", "step > 0", self.step)
+        found.raise_if_any()
         return self
 
 
@@ -154,7 +184,10 @@ class EconomicsParams(_Section):
         from policy_kit.economics.discounting import discount_schedule_names
 
         if name not in discount_schedule_names():
-            raise ValueError(f"unknown discount schedule {name!r}; available: {', '.join(discount_schedule_names())}")
+            close = difflib.get_close_matches(name, discount_schedule_names(), n=1, cutoff=0.5)
+            raise KeyProblems([At((), f"unknown discount schedule {name!r}",
+                                  "one of " + ", ".join(discount_schedule_names())
+                                  + (f" (did you mean '{close[0]}'?)" if close else ""), repr(name))])
         return name
 
     @field_validator("population", "risk_prevalence", "incapacity_duration_years", "healthcare_cost_per_person_year",
@@ -176,50 +209,67 @@ class EconomicsParams(_Section):
     def _cross_checks(self) -> "EconomicsParams":
         from policy_kit.economics.markov import ABSORBING, REMAINDER_STATE, parse_transition
 
+        found = Collect()
+        _check_names("component", self.components, found, "components")
+        _check_names("combination", self.combinations, found, "combinations")
         exits: dict[str, float] = {}
+        exit_keys: dict[str, list[str]] = {}
         for key, s in self.transitions.items():
-            origin, target = parse_transition(key)
+            at = ("transitions", key)
+            try:
+                origin, target = parse_transition(key)
+            except ValueError as exc:
+                found.add(at, str(exc), "'origin->target' between known states", repr(key))
+                continue
             if origin == target:
-                raise ValueError(
-                    f"transition {key!r} is a self-transition; staying is the remainder of the row "
-                    f"(and a first-year incapacity cannot last a second year in that state)"
-                )
+                found.add(at, f"transition {key!r} is a self-transition; staying is the remainder of the row "
+                              f"(and a first-year incapacity cannot last a second year in that state)")
+                continue
             if origin in ABSORBING:
-                raise ValueError(f"transition {key!r} leaves the absorbing state {origin!r}")
+                found.add(at, f"transition {key!r} leaves the absorbing state {origin!r}")
+                continue
             if target == REMAINDER_STATE[origin]:
-                raise ValueError(
-                    f"transition {key!r} is the remainder of row {origin!r} (1 minus its other exits); leave it out"
-                )
-            _require_kind(f"transition {key!r}", s, ("probability",))
+                found.add(at, f"transition {key!r} is the remainder of row {origin!r} (1 minus its other exits); leave it out")
+                continue
+            _require_kind(f"transition {key!r}", s, ("probability",), found, at)
             exits[origin] = exits.get(origin, 0.0) + s.value
+            exit_keys.setdefault(origin, []).append(key)
         for origin, total in exits.items():
             if total > 1.0 + 1e-9:
-                raise ValueError(f"exits from {origin!r} sum to {total:.4g} > 1; lower them so that staying has a non-negative probability")
+                found.add(("transitions", exit_keys[origin][-1]),
+                          f"exits from {origin!r} sum to {total:.4g} > 1; lower them so that staying has a non-negative probability",
+                          "exits summing to at most 1", " + ".join(exit_keys[origin]) + f" = {total:.4g}")
         for name, comp in self.components.items():
-            for effect in comp.effects:
+            for i, effect in enumerate(comp.effects):
                 if effect.transition not in self.transitions:
-                    parse_transition(effect.transition)  # a clearer message when a state name is wrong
-                    raise ValueError(
-                        f"component {name!r} acts on transition {effect.transition!r}, which is not a transition of the model; "
-                        f"declared transitions: {', '.join(sorted(self.transitions))}"
-                    )
+                    at = ("components", name, "effects", i, "transition")
+                    try:
+                        parse_transition(effect.transition)  # a clearer message when a state name is wrong
+                    except ValueError as exc:
+                        found.add(at, str(exc), "'origin->target' between known states", repr(effect.transition))
+                        continue
+                    found.add(at, f"component {name!r} acts on transition {effect.transition!r}, which is not a transition of the model",
+                              "one of " + ", ".join(sorted(self.transitions)), repr(effect.transition))
             if comp.delivery_years is not None and comp.delivery_years > self.horizon_years:
-                raise ValueError(f"component {name!r} is delivered for {comp.delivery_years} years, beyond the {self.horizon_years}-year horizon")
+                found.add(("components", name, "delivery_years"),
+                          f"component {name!r} is delivered for {comp.delivery_years} years, beyond the {self.horizon_years}-year horizon",
+                          f"at most horizon_years ({self.horizon_years})", comp.delivery_years)
         for combo, members in self.combinations.items():
+            at = ("combinations", combo)
             if combo in self.components:
-                raise ValueError(f"combination {combo!r} has the name of a component; choose another name")
+                found.add(at, f"combination {combo!r} has the name of a component; choose another name")
             unknown = [m for m in members if m not in self.components]
             if unknown or len(members) < 2:
-                raise ValueError(
-                    f"combination {combo!r} must list at least two known components; unknown: {unknown or 'none'}; "
-                    f"components: {', '.join(self.components)}"
-                )
-        reserved = {"status_quo"}
-        if reserved & (set(self.components) | set(self.combinations)):
-            raise ValueError("'status_quo' is the name of the reference option; do not use it for a component or combination")
-        unknown_fixed = [p for p in self.psa.hold_fixed if not _known_parameter_name(self, p)]
-        if unknown_fixed:
-            raise ValueError(f"psa.hold_fixed names unknown parameters: {', '.join(unknown_fixed)}")
+                found.add(at, f"combination {combo!r} must list at least two known components; unknown: {unknown or 'none'}",
+                          "two or more of " + ", ".join(self.components), members)
+        for section, names in (("components", self.components), ("combinations", self.combinations)):
+            if "status_quo" in names:
+                found.add((section, "status_quo"),
+                          "'status_quo' is the name of the reference option; do not use it for a component or combination")
+        for i, p in enumerate(self.psa.hold_fixed if not found.items else ()):  # names come from a consistent model
+            if not _known_parameter_name(self, p):
+                found.add(("psa", "hold_fixed", i), f"psa.hold_fixed names unknown parameters: {p}", "a parameter name of the model", repr(p))
+        found.raise_if_any()
         return self
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .located import Collect
 from .sourced import Sourced
 
 SHARE_TOLERANCE = 1e-6
@@ -23,8 +25,14 @@ class BatCutoffsParams(_Strict):
 
     @model_validator(mode="after")
     def _ordered(self) -> "BatCutoffsParams":
-        if not 1 <= self.at_risk.value < self.severe.value <= 5:
-            raise ValueError("expected 1 ≤ at_risk < severe ≤ 5 on the BAT 1–5 scale")
+        found = Collect()
+        for name in ("at_risk", "severe"):
+            if not 1 <= getattr(self, name).value <= 5:
+                found.add((name, "value"), f"cut-off {name} is off the BAT 1–5 scale", "a score from 1 to 5", getattr(self, name).value)
+        if not found.items and self.at_risk.value >= self.severe.value:
+            found.add(("severe", "value"), "cut-offs out of order", "1 ≤ at_risk < severe ≤ 5 on the BAT 1–5 scale",
+                      f"at_risk {self.at_risk.value}, severe {self.severe.value}")
+        found.raise_if_any()
         return self
 
 
@@ -40,11 +48,14 @@ class MarginSet(_Strict):
     @field_validator("shares")
     @classmethod
     def _shares_add_up(cls, shares: dict[str, float]) -> dict[str, float]:
-        if any(v < 0 for v in shares.values()):
-            raise ValueError("shares must be non-negative")
+        found = Collect()
+        for code, v in shares.items():
+            if not 0 <= v <= 1:
+                found.add(code, f"share of '{code}' is not a share", "a number between 0 and 1", v)
         total = sum(shares.values())
         if abs(total - 1) > SHARE_TOLERANCE:
-            raise ValueError(f"shares add up to {total:.6g}; expected 1")
+            found.add((), f"shares add up to {total:.6g}", "shares that add up to 1", f"a total of {total:.6g}")
+        found.raise_if_any()
         return shares
 
 
@@ -57,6 +68,24 @@ class PopulationMargins(_Strict):
     def as_rake_margins(self) -> dict[str, dict[str, float]]:
         """{column: {code: share}} for policy_kit.evidence.rake, skipping margins left out."""
         return {name: m.shares for name, m in self if m is not None}
+
+    @model_validator(mode="after")
+    def _codes_of_the_survey(self) -> "PopulationMargins":
+        # a misspelt code would only fail at weighting time, inside the evidence notebook
+        from policy_kit.evidence.schema import COLUMNS_BY_NAME
+
+        found = Collect()
+        for name, margin in self:
+            if margin is None:
+                continue
+            codes = COLUMNS_BY_NAME[name].codes
+            for code in margin.shares:
+                if code not in codes:
+                    close = difflib.get_close_matches(code, codes, n=1, cutoff=0.5)
+                    found.add((name, "shares", code), f"'{code}' is not a code of the survey column '{name}'",
+                              "one of " + ", ".join(codes) + (f" (did you mean '{close[0]}'?)" if close else ""), repr(code))
+        found.raise_if_any()
+        return self
 
 
 class TrimBounds(_Strict):
@@ -77,9 +106,11 @@ class LiteratureEffects(_Strict):
 
     @model_validator(mode="after")
     def _are_effects(self) -> "LiteratureEffects":
+        found = Collect()
         for name, value in self:
             if value is not None and value.kind != "effect":
-                raise ValueError(f"{name} must have kind 'effect'")
+                found.add((name, "kind"), f"{name} must have kind 'effect'", "kind: effect", repr(value.kind))
+        found.raise_if_any()
         return self
 
 

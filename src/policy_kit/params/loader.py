@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -12,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from policy_kit.errors import ParamsError, Problem
+from policy_kit.params.located import KeyProblems
 
 KeyPath = tuple[str | int, ...]
 
@@ -37,15 +39,30 @@ def read_yaml(path: Path) -> LoadedYaml:
     where = str(path)
     if not path.exists():
         raise ParamsError(f"Params file not found: {where}")
-    text = path.read_text(encoding="utf-8")
+    if not path.is_file():
+        raise ParamsError(f"{where} is not a file", [Problem(where, "not a params file", expected="a .yaml file", found="a folder")])
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ParamsError(
+            f"{where}: the file is not UTF-8 text",
+            [Problem(f"{where}:{line}", "bytes that are not UTF-8", expected="a UTF-8 file",
+                     found=f"byte {raw[exc.start]:#04x}", hint="save it again as UTF-8 in your editor")],
+        ) from None
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else ("?", "?")
+        text_lines = text.splitlines()
+        at = text_lines[mark.line] if mark and mark.line < len(text_lines) else ""
+        tab = "\t" in at[: len(at) - len(at.lstrip())] or "'\\t'" in str(exc.problem)
         raise ParamsError(
             f"{where}: YAML syntax error",
-            [Problem(f"{where}:{line}:{col}", f"{exc.problem}" + (f" ({exc.context})" if exc.context else ""))],
+            [Problem(f"{where}:{line}:{col}", f"{exc.problem}" + (f" ({exc.context}{_started(exc, mark)})" if exc.context else ""),
+                     hint="indent with spaces: YAML does not allow tabs" if tab else None)],
         ) from None
     if node is None:
         raise ParamsError(f"{where}: the file is empty", [Problem(f"{where}:1", "no parameters found", "a YAML mapping")])
@@ -58,6 +75,14 @@ def read_yaml(path: Path) -> LoadedYaml:
     return LoadedYaml(data, lines)
 
 
+def _started(exc: yaml.MarkedYAMLError, mark) -> str:
+    """Where the unfinished construct began, when that is not where the parser gave up."""
+    start = exc.context_mark
+    if start is None or mark is None or start.line == mark.line:
+        return ""
+    return f" started at line {start.line + 1}, column {start.column + 1}"
+
+
 def _walk(node: yaml.Node, path: KeyPath, lines: dict, problems: list, where: str) -> None:
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
@@ -67,7 +92,8 @@ def _walk(node: yaml.Node, path: KeyPath, lines: dict, problems: list, where: st
             line = key_node.start_mark.line + 1
             if key in seen:
                 problems.append(
-                    Problem(f"{where}:{line}", f"duplicate key '{_dotted(path + (key,))}'", found=f"first set on line {seen[key]}")
+                    Problem(f"{where}:{line}", f"duplicate key '{_dotted(path + (key,))}'", expected="each key once",
+                            found=f"first set on line {seen[key]}", hint="the later value would silently replace the first")
                 )
             seen[key] = line
             lines[path + (key,)] = line
@@ -130,16 +156,41 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+_DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d[\d\s\u00a0\u202f.]*,\d+\s*$")
+
+
+def _hint(kind: str, err: dict) -> str | None:
+    value = err.get("input")
+    if kind in ("float_parsing", "int_parsing") and isinstance(value, str) and _DECIMAL_COMMA.match(value):
+        return "write numbers with a decimal point and no thousands separator, e.g. 0.6444 or 1500000"
+    if kind == "string_type" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"put it in quotes: '{value}'"
+    if kind == "literal_error" and isinstance(value, str):
+        options = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
+        close = difflib.get_close_matches(value, options, n=1, cutoff=0.5)
+        return f"did you mean '{close[0]}'?" if close else None
+    return None
+
+
 def validation_problems(
     exc: ValidationError, model: type[BaseModel], lines: dict[KeyPath, int], where: str
 ) -> list[Problem]:
     problems = []
     for err in exc.errors(include_url=False):
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        kind = err["type"]
+        located = (err.get("ctx") or {}).get("error")
+        if isinstance(located, KeyProblems):
+            # a rule about a key below the model that checked it: report it at that key's line
+            for item in located.items:
+                path = loc + item.path
+                line = _line_for(path, lines)
+                problems.append(Problem(f"{where}:{line}" if line else where, f"'{_dotted(path)}': {item.message}",
+                                        expected=item.expected, found=item.found))
+            continue
         line = _line_for(loc, lines)
         place = f"{where}:{line}" if line else where
         key = _dotted(loc)
-        kind = err["type"]
         if kind == "extra_forbidden":
             parent = _model_at(model, loc[:-1])
             options = sorted(parent.model_fields) if parent else []
@@ -151,19 +202,23 @@ def validation_problems(
         else:
             msg = err["msg"].removeprefix("Value error, ")
             found = None if kind.startswith("value_error") or "input" not in err else _describe(err["input"])
-            problems.append(Problem(place, f"'{key}': {msg}", found=found))
+            problems.append(Problem(place, f"'{key}': {msg}", found=found, hint=_hint(kind, err)))
     return problems
 
 
 def validate_file(path: Path, model: type[BaseModel]) -> tuple[BaseModel, LoadedYaml]:
     loaded = read_yaml(path)
     if not isinstance(loaded.data, dict):
-        raise ParamsError(f"{path}: expected a YAML mapping at the top level", [Problem(f"{path}:1", "not a mapping", found=type(loaded.data).__name__)])
+        raise ParamsError(f"{path}: expected a YAML mapping at the top level",
+                          [Problem(f"{path}:{loaded.lines.get((), 1)}", "not a mapping", expected="the sections meta, run, evidence, …",
+                                   found=type(loaded.data).__name__)])
     try:
         return model.model_validate(loaded.data, context={"params_dir": path.parent}), loaded
     except ValidationError as exc:
         problems = validation_problems(exc, model, loaded.lines, str(path))
-        raise ParamsError(f"{path}: {len(problems)} problem(s) in the params", problems) from None
+        error = ParamsError(f"{path}: {len(problems)} problem(s) in the params", problems)
+        error.loaded = loaded  # lets the caller add problems it finds in the raw file
+        raise error from None
 
 
 def file_hash(path: Path) -> str:

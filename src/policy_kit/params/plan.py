@@ -7,10 +7,12 @@ option (the situation after the pilots); the recommended option is computed by t
 
 from __future__ import annotations
 
+import difflib
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from policy_kit.params.located import Collect
 from policy_kit.params.sourced import Sourced
 
 DecisionRule = Literal["max_npv_under_cap", "max_npv", "max_cases_under_cap"]
@@ -27,9 +29,11 @@ class OptionComponent(_Strict):
     @field_validator("coverage")
     @classmethod
     def _shares(cls, values: list[float]) -> list[float]:
-        bad = [v for v in values if not 0.0 <= v <= 1.0]
-        if bad:
-            raise ValueError(f"coverage values must lie between 0 and 1; found {bad}")
+        found = Collect()
+        for i, v in enumerate(values):
+            if not 0.0 <= v <= 1.0:
+                found.add(i, "coverage values must lie between 0 and 1", "a share between 0 and 1", v)
+        found.raise_if_any()
         return values
 
 
@@ -60,16 +64,21 @@ class PlanParams(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> "PlanParams":
+        found = Collect()
         if self.last_year < self.first_year:
-            raise ValueError(f"last_year {self.last_year} is before first_year {self.first_year}; years must be in order")
-        n_years = self.last_year - self.first_year + 1
+            found.add("last_year", f"last_year {self.last_year} is before first_year {self.first_year}",
+                      f"years in order: a last_year ≥ first_year ({self.first_year})", self.last_year)
         if self.baseline not in self.options:
-            raise ValueError(f"baseline '{self.baseline}' is not one of the options {sorted(self.options)}")
-        for name, option in self.options.items():
-            for comp, spec in option.components.items():
-                if len(spec.coverage) != n_years:
-                    raise ValueError(
-                        f"options.{name}.components.{comp}.coverage has {len(spec.coverage)} values; "
-                        f"expected one per year {self.first_year}–{self.last_year} ({n_years})"
-                    )
+            close = difflib.get_close_matches(self.baseline, list(self.options), n=1, cutoff=0.5)
+            found.add("baseline", f"baseline '{self.baseline}' is not one of the options",
+                      "one of " + ", ".join(sorted(self.options)) + (f" (did you mean '{close[0]}'?)" if close else ""), repr(self.baseline))
+        if self.last_year >= self.first_year:
+            n_years = self.last_year - self.first_year + 1
+            for name, option in self.options.items():
+                for comp, spec in option.components.items():
+                    if len(spec.coverage) != n_years:
+                        found.add(("options", name, "components", comp, "coverage"),
+                                  f"coverage has {len(spec.coverage)} values",
+                                  f"one per year {self.first_year}–{self.last_year} ({n_years})", f"{len(spec.coverage)} values")
+        found.raise_if_any()
         return self

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from typing import ClassVar, Literal
 
@@ -10,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from policy_kit.params.economics import EconomicsParams
 from policy_kit.params.evidence import EvidenceParams
+from policy_kit.params.located import At, Collect, KeyProblems
 from policy_kit.params.plan import OptionComponent, PlanOption, PlanParams  # noqa: F401 - re-exported
 
 Language = Literal["fr", "nl", "en"]
@@ -36,7 +38,7 @@ class Meta(Strict):
     @classmethod
     def _iso_date(cls, value):
         if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise ValueError(f"expected an ISO date YYYY-MM-DD, found {value!r}")
+            raise KeyProblems([At((), "not an ISO date", "a date YYYY-MM-DD, e.g. 2024-11-23", repr(value))])
         return value
 
 
@@ -81,13 +83,23 @@ class Params(Strict):
         return [resolve_input(root, rel, key=".".join(key)) for key, rel in self.data_paths().items()]
 
     @model_validator(mode="after")
-    def _options_name_components(self) -> "Params":
+    def _across_sections(self) -> "Params":
+        found = Collect()
         known = set(self.economics.components)
         for name, option in self.plan.options.items():
-            unknown = sorted(set(option.components) - known)
-            if unknown:
-                raise ValueError(
-                    f"plan.options.{name} names component(s) {unknown} that economics.components does not define "
-                    f"(defined: {sorted(known)})"
-                )
+            for comp in option.components:
+                if comp not in known:
+                    close = difflib.get_close_matches(comp, sorted(known), n=1, cutoff=0.5)
+                    found.add(("plan", "options", name, "components", comp),
+                              f"plan.options.{name} names component(s) {[comp]} that economics.components does not define",
+                              f"one of {sorted(known)}" + (f" (did you mean '{close[0]}'?)" if close else ""), repr(comp))
+        eco, plan = self.economics, self.plan
+        first, last = eco.start_year, eco.start_year + eco.horizon_years - 1
+        if plan.first_year < first:
+            found.add(("plan", "first_year"), "the plan starts before the economic model",
+                      f"a year from economics.start_year ({first})", plan.first_year)
+        if plan.last_year > last:
+            found.add(("plan", "last_year"), "the plan ends after the economic horizon",
+                      f"a year up to {last} (economics.start_year + horizon_years − 1)", plan.last_year)
+        found.raise_if_any()
         return self

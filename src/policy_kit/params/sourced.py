@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from policy_kit.params.located import Collect
+
 # What kind of quantity a parameter is decides its uncertainty distribution in the
 # probabilistic analysis (beta for probabilities and shares, gamma for costs/durations/counts,
 # log-normal for ratios, normal for effect sizes): see policy_kit.economics.psa.
@@ -42,15 +44,22 @@ class Sourced(BaseModel):
 
     @model_validator(mode="after")
     def _range_brackets_value(self) -> "Sourced":
-        if self.low is not None and self.value < self.low:
-            raise ValueError(f"value {self.value} is below its low bound {self.low}; expected low ≤ value ≤ high")
-        if self.high is not None and self.value > self.high:
-            raise ValueError(f"value {self.value} is above its high bound {self.high}; expected low ≤ value ≤ high")
+        found = Collect()
+        if self.low is not None and self.high is not None and self.low > self.high:
+            found.add("high", f"high bound {self.high} is below its low bound {self.low}", "low ≤ high",
+                      f"low {self.low}, high {self.high}")
+        elif self.low is not None and self.value < self.low:
+            found.add("value", f"value {self.value} is below its low bound {self.low}", "low ≤ value ≤ high",
+                      f"low {self.low}")
+        elif self.high is not None and self.value > self.high:
+            found.add("value", f"value {self.value} is above its high bound {self.high}", "low ≤ value ≤ high",
+                      f"high {self.high}")
         if self.kind in ("probability", "share"):
             for name in ("value", "low", "high"):
                 v = getattr(self, name)
                 if v is not None and not 0.0 <= v <= 1.0:
-                    raise ValueError(f"{name} {v} is not a {self.kind}; expected a number between 0 and 1")
+                    found.add(name, f"{name} {v} is not a {self.kind}", "a number between 0 and 1", v)
         if self.kind in ("cost", "duration", "count", "ratio") and self.value < 0:
-            raise ValueError(f"a {self.kind} cannot be negative; found {self.value}")
+            found.add("value", f"a {self.kind} cannot be negative", "a number ≥ 0", self.value)
+        found.raise_if_any()
         return self

@@ -1,0 +1,272 @@
+"""The memo and annex of the default run: structure, PDF proofs, other languages, unknown placeholders.
+
+Other languages are composed from the finished default run with `meta.language` changed, as the
+memo step would do on a cached rerun: the records of the first three steps do not depend on it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from lxml import etree
+from pydantic import BaseModel
+
+from policy_kit import records
+from policy_kit.errors import StepFailure
+from policy_kit.memo import labels, page_count, pdf_text, read_custom_properties, to_pdf
+from policy_kit.memo import stage as steps
+from policy_kit.memo.bind import PlaceholderError, format_result
+from policy_kit.notebook import Stage
+from policy_kit.params import load
+from policy_kit.params.sourced import Sourced
+from policy_kit.runner import run
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_PARAMS = ROOT / "params" / "memorandum-2024.yaml"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+KEY_FIGURES = ("plan.recommended.bcr", "plan.recommended.cases_averted_plan_years", "plan.recommended.annual_cost")
+
+pytestmark = pytest.mark.slow
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                                   reason="LibreOffice (soffice) and poppler-utils are needed for PDF proofs")
+
+
+def plain(text: str) -> str:
+    # pdftotext and python-docx readers compare more easily without the no-break spaces
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def results_of(folder: Path) -> records.Results:
+    return records.Results(folder, json.loads((folder / "results.json").read_text(encoding="utf-8")))
+
+
+def docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return plain("\n".join(parts))
+
+
+def memo_stage(run_dir: Path, folder: Path, **meta) -> Stage:
+    """The memo step's view of a copy of a finished run, with some `meta` params changed."""
+    shutil.copytree(run_dir, folder, ignore=shutil.ignore_patterns("memo.docx", "annex.docx", "html", "notebooks"))
+    (folder / "records" / "memo.json").unlink(missing_ok=True)
+    params = load(DEFAULT_PARAMS)
+    params = params.model_copy(update={"meta": params.meta.model_copy(update=meta)})
+    recorder = records.Recorder(folder, "memo")
+    return Stage("memo", params, DEFAULT_PARAMS, ROOT, folder, recorder, recorder.inputs())
+
+
+@pytest.fixture(scope="module")
+def pdfs(default_run, tmp_path_factory):
+    if shutil.which("soffice") is None or shutil.which("pdftotext") is None:
+        pytest.skip("LibreOffice (soffice) and poppler-utils are needed for PDF proofs")
+    out = tmp_path_factory.mktemp("pdf")
+    result, _ = default_run
+    return {name: to_pdf(result.run_dir / f"{name}.docx", out) for name in ("memo", "annex")}
+
+
+# --------------------------------------------------------------------------- the French memo
+
+def test_memo_has_every_section_of_the_brief(default_run):
+    result, _ = default_run
+    document = docx.Document(str(result.run_dir / "memo.docx"))
+    assert [row.cells[0].text for row in document.tables[0].rows] == ["À", "De", "Date", "Objet", "Classification"]
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [
+        "Le projet pilote en chiffres", "Ce que disent les données", "Les options d'un plan fédéral",
+        "Ce qui ferait changer la décision", "Nos demandes pour le mémorandum", "Sources et méthode"]
+    key_box = plain(document.tables[1].rows[0].cells[0].text)
+    assert key_box.startswith("Nous recommandons")
+    assert len(document.tables[1].rows[1].cells) == 3
+    assert len(document.inline_shapes) == 2
+    text = docx_text(result.run_dir / "memo.docx")
+    changes = [line for line in text.split("Ce qui ferait changer la décision")[1].split("Nos demandes")[0].splitlines() if line]
+    assert 1 <= len(changes) <= 3
+    assert all("deviendrait l'option recommandée si" in line or "aucun des" in line for line in changes)
+
+
+@needs_soffice
+def test_memo_pdf_fits_three_pages_and_shows_the_key_figures(default_run, pdfs):
+    result, _ = default_run
+    results = results_of(result.run_dir)
+    assert page_count(pdfs["memo"]) <= 3
+    pages = plain(pdf_text(pdfs["memo"])).split("\f")
+    for key in KEY_FIGURES:
+        assert plain(format_result(results, key)) in pages[0], key
+    assert results.value("plan.recommended.label") in plain(pdf_text(pdfs["memo"])).replace("\n", " ")
+    total = page_count(pdfs["memo"])
+    assert f"Page {total} / {total}" in pages[total - 1]
+
+
+# --------------------------------------------------------------------------- the annex
+
+def test_annex_sections_follow_the_brief(default_run):
+    result, _ = default_run
+    document = docx.Document(str(result.run_dir / "annex.docx"))
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [
+        "Méthodes", "Les données", "Analyse coûts-bénéfices", "Options du plan 2025-2030", "Registre des hypothèses",
+        "Qualité des données", "Provenance"]
+    root = etree.fromstring(zipfile.ZipFile(result.run_dir / "annex.docx").read("word/document.xml"))
+    instructions = [t.text.strip() for t in root.iter(f"{W}instrText")]
+    assert instructions[0].startswith("TOC ")
+    headings2 = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert {"Analyse de sensibilité", "Analyse probabiliste"} <= set(headings2)
+    sections = document.sections
+    assert any(s.page_width > s.page_height for s in sections) and sections[0].page_width < sections[0].page_height
+
+
+def test_annex_shows_every_recorded_table_and_chart_with_french_headers(default_run):
+    result, _ = default_run
+    results = results_of(result.run_dir)
+    document = docx.Document(str(result.run_dir / "annex.docx"))
+    xml = zipfile.ZipFile(result.run_dir / "annex.docx").read("word/document.xml").decode("utf-8")
+    stages = ("evidence.", "economics.", "plan.")
+    tables = [k for k in results.keys() if k.startswith(stages) and results.entry(k)["kind"] == "table"]
+    figures = [k for k in results.keys() if k.startswith(stages) and results.entry(k)["kind"] == "figure"]
+    for key in tables:
+        if results.table(key).empty:
+            continue
+        name = "_Ref_tab_" + re.sub(r"[^A-Za-z0-9_]", "_", key)
+        assert name[:40] in xml, key
+    assert len(document.inline_shapes) == len(figures)
+    for key in tables:  # every recorded column has a label, except columns that are data
+        if key in labels.DATA_COLUMNS:
+            continue
+        unlabelled = [c for c in results.table(key).columns
+                      if c not in labels.COLUMNS and c not in labels.TABLE_COLUMNS.get(key, {})]
+        assert not unlabelled, (key, unlabelled)
+    headers = {cell.text for table in document.tables for cell in table.rows[0].cells}
+    assert {"Taux de participation", "Valeur actuelle nette", "Coût brut", "Répondants"} <= headers
+    assert not {h for h in headers if re.fullmatch(r"[a-z]+(_[a-z0-9.]+)+", h)}  # no raw column name left
+
+
+def test_assumptions_log_flags_every_unsourced_parameter(default_run):
+    result, _ = default_run
+    params = load(DEFAULT_PARAMS)
+    sourced: list[Sourced] = []
+
+    def walk(node):
+        if isinstance(node, Sourced):
+            sourced.append(node)
+        elif isinstance(node, BaseModel):
+            for name in type(node).model_fields:
+                walk(getattr(node, name))
+        elif isinstance(node, dict):
+            for item in node.values():
+                walk(item)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(params)
+    root = etree.fromstring(zipfile.ZipFile(result.run_dir / "annex.docx").read("word/document.xml"))
+    rows = []
+    for table in root.iter(f"{W}tbl"):
+        header = "".join(table.find(f"{W}tr").itertext())
+        if "Millésime" in header and "Qualité" in header:
+            for tr in table.findall(f"{W}tr")[1:]:
+                rows.append(("".join(tr.itertext()), {s.get(f"{W}fill") for s in tr.iter(f"{W}shd")}))
+    assert len(rows) == len(sourced)
+    for (text, fills), node in zip(rows, sourced):
+        assert (fills == {"FCE8C8"}) == node.is_assumption, text
+        assert ("HYPOTHÈSE : aucune source publiée" in plain(text)) == (node.source is None), text
+
+
+def test_provenance_properties_equal_the_manifest(default_run):
+    result, _ = default_run
+    manifest = json.loads((result.run_dir / "manifest.json").read_text(encoding="utf-8"))
+    for name in ("memo.docx", "annex.docx"):
+        props = read_custom_properties(result.run_dir / name)
+        assert props["RunId"] == manifest["run_id"]
+        assert props["ParamsHash"] == manifest["params_sha256"]
+        assert props["GitCommit"] == manifest["git_commit"]
+        assert props["PackageVersion"] == manifest["package_version"]
+        assert {k.removeprefix("DataHash:"): v for k, v in props.items() if k.startswith("DataHash:")} == manifest["data_sha256"]
+    text = docx_text(result.run_dir / "annex.docx")
+    assert manifest["params_sha256"] in text and manifest["run_id"] in text
+
+
+@needs_soffice
+def test_annex_converts_to_pdf(pdfs):
+    text = plain(pdf_text(pdfs["annex"]))
+    assert page_count(pdfs["annex"]) > 10
+    assert "Sommaire" in text and "Registre des hypothèses" in text and "Provenance de cette exécution" in text
+
+
+# --------------------------------------------------------------------------- Dutch and English
+
+LANGUAGES = {
+    "nl": {"labels": ["Aan", "Van", "Datum", "Onderwerp", "Classificatie"],
+           "headings": ["Het proefproject in cijfers", "Wat de beslissing zou doen omslaan", "Onze vragen voor het memorandum"],
+           "sentence": "zou de aanbevolen optie worden als", "reached": "1.000", "percent": re.compile(r"\b\d+%"),
+           "annex": ["Technische bijlage", "Register van hypotheses", "Respondenten", "Netto contante waarde"]},
+    "en": {"labels": ["To", "From", "Date", "Subject", "Classification"],
+           "headings": ["The pilot in figures", "What would change the decision", "Our asks for the memorandum"],
+           "sentence": "would become the recommended option if", "reached": "1,000", "percent": re.compile(r"\b\d+%"),
+           "annex": ["Technical annex", "Assumptions log", "Respondents", "Net present value"]},
+}
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_dutch_and_english_memos_come_from_the_catalogues(default_run, tmp_path, language):
+    result, _ = default_run
+    expected = LANGUAGES[language]
+    stage = memo_stage(result.run_dir, tmp_path / "run", language=language)
+    steps.write_memo(stage)
+    steps.write_annex(stage)
+    steps.check(stage)  # no leftover placeholder, every number recorded, in that locale
+
+    memo = stage.run_dir / "memo.docx"
+    document = docx.Document(str(memo))
+    assert [row.cells[0].text for row in document.tables[0].rows] == expected["labels"]
+    text = docx_text(memo)
+    for heading in expected["headings"]:
+        assert heading in text
+    assert expected["sentence"] in text
+    assert format_result(stage.inputs, "plan.recommended.annual_cost", language) in document.tables[1].rows[1].cells[2].text
+    assert expected["reached"] in text and expected["percent"].search(text)
+    for french in ("resterait la meilleure option", "Ce qui ferait changer", "Règle de décision", "Lignes directrices"):
+        assert french not in text
+    annex = docx_text(stage.run_dir / "annex.docx")
+    for label in expected["annex"]:
+        assert label in annex
+
+    if shutil.which("soffice") and shutil.which("pdftotext"):
+        pdf = to_pdf(memo, tmp_path / "pdf")
+        assert page_count(pdf) <= 3
+        first = plain(pdf_text(pdf)).split("\f")[0]
+        for key in KEY_FIGURES:
+            shown = document.tables[1].rows[1].cells[KEY_FIGURES.index(key)].paragraphs[0].text
+            assert plain(shown) in first, key
+
+
+# --------------------------------------------------------------------------- unknown placeholders
+
+def test_unknown_placeholder_in_an_ask_is_named(default_run, tmp_path):
+    result, _ = default_run
+    stage = memo_stage(result.run_dir, tmp_path / "run")
+    asks = [*stage.params.memo.asks, "Objectif : {plan.unknown.key} en 2030."]
+    stage.params = stage.params.model_copy(update={"memo": stage.params.memo.model_copy(update={"asks": asks})})
+    with pytest.raises(PlaceholderError) as info:
+        steps.compose_memo(stage)
+    assert "{plan.unknown.key}" in info.value.render() and f"memo.asks[{len(asks)}]" in info.value.render()
+
+
+def test_unknown_placeholder_fails_the_run(default_run, project_copy):
+    _, cache = default_run
+    params = project_copy / "params" / "memorandum-2024.yaml"
+    text = params.read_text(encoding="utf-8")
+    assert "\n  asks:\n" in text
+    params.write_text(text.replace("\n  asks:\n", '\n  asks:\n    - "Objectif : {plan.unknown.key} en 2030."\n', 1),
+                      encoding="utf-8")
+    with pytest.raises(StepFailure) as info:
+        run(params, cache_dir=cache)  # the first three steps come from the cache
+    assert info.value.notebook == "04_memo.ipynb"
+    assert "{plan.unknown.key}" in info.value.render()
+    assert not (project_copy / "briefings" / "memorandum-2024" / "memo.docx").exists()
