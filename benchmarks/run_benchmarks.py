@@ -65,23 +65,37 @@ def _rss_bytes(pid: int) -> int:
         return 0
 
 
+def _command(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            parts = handle.read().split(b"\0")
+    except OSError:
+        return "?"
+    words = [Path(p.decode(errors="replace")).name for p in parts[:3] if p]
+    return " ".join(words)[:60]
+
+
 class TreeMemory:
     """Peak of the summed RSS of a process and all its descendants, sampled in a thread."""
 
     def __init__(self, pid: int, every: float = 0.2):
         self.pid, self.every, self.peak = pid, every, 0
+        self.at_peak: list[tuple[int, str]] = []  # (RSS, command) of each process when the sum peaked
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
         self._thread.start()
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            tree, todo, total = _children_of(), [self.pid], 0
+            tree, todo, sizes = _children_of(), [self.pid], []
             while todo:
                 pid = todo.pop()
-                total += _rss_bytes(pid)
+                sizes.append((_rss_bytes(pid), pid))
                 todo += tree.get(pid, [])
-            self.peak = max(self.peak, total)
+            total = sum(size for size, _ in sizes)
+            if total > self.peak:
+                self.peak = total
+                self.at_peak = sorted(((size, _command(pid)) for size, pid in sizes), reverse=True)
             self._stop.wait(self.every)
 
     def stop(self) -> int:
@@ -94,6 +108,8 @@ class Measured:
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
         self.tree_peak: dict[str, int] = {}
+        self.tree_at_peak: dict[str, list] = {}
+        self.largest: dict[str, int] = {}  # getrusage of the children: the largest process so far, after each case
 
     def run(self, label: str, cmd: list[str], *, cwd: Path | None = None, env: dict | None = None) -> float:
         started = time.perf_counter()
@@ -106,7 +122,9 @@ class Measured:
             sys.stderr.write(f"\n{label}: {' '.join(cmd)} exited with {proc.returncode}\n{out[-2000:]}\n{err[-4000:]}\n")
             raise SystemExit(1)
         self.seconds[label] = self.seconds.get(label, 0.0) + elapsed
-        self.tree_peak[label] = max(self.tree_peak.get(label, 0), peak)
+        if peak > self.tree_peak.get(label, 0):
+            self.tree_peak[label], self.tree_at_peak[label] = peak, memory.at_peak
+        self.largest[label] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # KiB on Linux
         return elapsed
 
 
@@ -213,7 +231,7 @@ def main() -> int:
         "a/c": s["a"] / s["c"],
         "d/a": s["d"] / s["a"],
         "sweep speed-up": s["e1"] / s["e2"],
-        "peak memory (GB)": max(m.tree_peak.values()) / 1e9,
+        "peak memory (GB)": max(m.tree_peak.values()) / 1e9,  # the stricter reading: all processes of a command together
     }
     print()
     print(f"(a) policy-kit run, cold                 {s['a']:7.1f} s")
@@ -222,8 +240,10 @@ def main() -> int:
     print(f"(d) policy-kit run, cached              {s['d']:7.2f} s   ({restored} of 4 steps restored)")
     print(f"(e) sweep of {args.sweep_size}, sequential             {s['e1']:7.1f} s")
     print(f"(e) sweep of {args.sweep_size}, 2 workers              {s['e2']:7.1f} s")
-    print(f"memory: largest process {largest / 1e9:.2f} GB; whole process tree at its peak "
-          + ", ".join(f"{k} {v / 1e9:.2f} GB" for k, v in m.tree_peak.items()))
+    print("memory, whole process tree at its peak: " + ", ".join(f"{k} {v / 1e9:.2f} GB" for k, v in m.tree_peak.items()))
+    print("memory, largest single process so far, after each case: " + ", ".join(f"{k} {v / 1e9:.2f} GB" for k, v in m.largest.items()))
+    worst = max(m.tree_peak, key=m.tree_peak.get)
+    print(f"at the peak ({worst}): " + ", ".join(f"{cmd} {size / 1e6:.0f} MB" for size, cmd in m.tree_at_peak[worst][:8]))
     print()
     failed = 0
     for name, value in ratios.items():

@@ -64,6 +64,32 @@ class StepCache:
     def __init__(self, root: Path):
         self.root = root
 
+    def claim(self, key: str):
+        """Hold the right to compute `key` until `release`; waits while another process computes it.
+
+        Parallel runs that need the same step (the variations of a sweep all need the same evidence step)
+        then compute it once: the others wait, find the entry, and restore it. Where file locks are not
+        available it does not wait.
+        """
+        try:
+            import fcntl
+        except ImportError:  # not on POSIX: parallel runs may compute the same step twice, as before
+            return None
+        lock = self.entry(key).parent / f"{key}.lock"
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock, "a")  # noqa: SIM115 - released by release(), possibly from another thread
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        except BaseException:
+            handle.close()
+            raise
+        return handle
+
+    @staticmethod
+    def release(claim) -> None:
+        if claim is not None:
+            claim.close()  # closing the file drops its lock
+
     def entry(self, key: str) -> Path:
         return self.root / key[:2] / key
 

@@ -119,6 +119,22 @@ def _skip_iri_format_checker() -> None:
         del sys.modules["rfc3987_syntax"]
 
 
+def _tracking(manager_class):
+    """The kernel manager class, remembering the clients it makes (see KernelSession.release_clients)."""
+
+    class StepKernelManager(manager_class):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.step_clients = []
+
+        def client(self, **kwargs):
+            client = super().client(**kwargs)
+            self.step_clients.append(client)
+            return client
+
+    return StepKernelManager
+
+
 class KernelSession:
     """One kernel for all the steps of a run (or of a sweep worker's runs): start and heavy imports are paid once.
 
@@ -154,8 +170,8 @@ class KernelSession:
         self._sockets = Path(tempfile.mkdtemp(prefix="policy-kit-kernel-"))
         # nbclient awaits the client that km.client() makes: a blocking one would stall its event loop,
         # so a dead kernel or a cell timeout would hang the run instead of failing it
-        km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=str(self._sockets / "kernel"),
-                           client_class="jupyter_client.asynchronous.AsyncKernelClient")
+        km = _tracking(KernelManager)(kernel_name=KERNEL, transport="ipc", ip=str(self._sockets / "kernel"),
+                                      client_class="jupyter_client.asynchronous.AsyncKernelClient")
         km.start_kernel(cwd=str(self.cwd))
         self.km = km
         self._run(WARM_UP + "\n" + RESET)
@@ -208,6 +224,15 @@ class KernelSession:
             self._pool.submit(self._run, RESET).result()
         self._dirty = True
         return self.km
+
+    def release_clients(self) -> None:
+        """Close the clients papermill opened for a finished step.
+
+        nbclient leaves them open on a kernel it does not own; each would keep receiving (and holding) the
+        output of every later notebook, which a sweep worker's kernel runs dozens of.
+        """
+        while self.km is not None and self.km.step_clients:
+            self.km.step_clients.pop().stop_channels()
 
     def recycle(self) -> None:
         """Clear the namespace in the background, right after a step."""
@@ -311,15 +336,23 @@ def _last_started_cell(notebook: Path) -> tuple[int | None, str]:
     return started[-1], "".join(source) if isinstance(source, list) else source
 
 
+_EXPORTER = None
+_EXPORTER_LOCK = threading.Lock()
+
+
 def export_html(notebook: Path, html_dir: Path) -> Path:
     """A readable copy of an executed notebook, code hidden, for readers without Jupyter."""
     _skip_iri_format_checker()
     import nbformat
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     html_dir.mkdir(parents=True, exist_ok=True)
-    body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
+    node = nbformat.read(notebook, as_version=4)
+    with _EXPORTER_LOCK:  # one exporter per process: its templates load once (half the time of an export)
+        global _EXPORTER
+        if _EXPORTER is None:
+            _EXPORTER = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+        body, _ = _EXPORTER.from_notebook_node(node)
     page = html_dir / f"{notebook.stem}.html"
     page.write_text(body, encoding="utf-8")
     return page
@@ -397,10 +430,13 @@ def write_params_copy(params: Params, folder: Path) -> Path:
     return out
 
 
-def _export_and_store(cache: StepCache, key: str, staging: Path, step: Step, produced: list[str]) -> None:
+def _export_and_store(cache: StepCache, key: str, staging: Path, step: Step, produced: list[str], claim=None) -> None:
     """Runs in the background while the next step executes: the HTML page, then the cache entry."""
-    page = export_html(staging / "notebooks" / step.notebook, staging / "html")
-    cache.store(key, staging, [*produced, page.relative_to(staging).as_posix()])
+    try:
+        page = export_html(staging / "notebooks" / step.notebook, staging / "html")
+        cache.store(key, staging, [*produced, page.relative_to(staging).as_posix()])
+    finally:
+        cache.release(claim)  # a run waiting for this step can now restore it
 
 
 def run(
@@ -412,11 +448,14 @@ def run(
     on_step: Callable[[Step, str, float], None] | None = None,
     root: str | Path | None = None,
     kernel: KernelSession | None = None,
+    check_data: bool = True,
 ) -> RunResult:
     """Validate, execute (or reuse from the cache) every step, publish.
 
     `root` is the project folder (notebooks/, data/); by default the one above the params file.
     `kernel` lends a running KernelSession (a sweep worker reuses one across runs); the caller closes it.
+    `check_data=False`: the caller has read and checked the data files already (a sweep does, once for all
+    its variations, which spares each worker process the reading and its imports).
     Raises ParamsError before any notebook starts if the params are bad, StepFailure if a step fails;
     in both cases the previous run folder is left as it was.
     """
@@ -450,7 +489,8 @@ def run(
             kernel.start()
             if not data_checked:
                 # Every step key holds the data hashes: a fully cached run has read these very files already.
-                check_data_files(params, params_path, read_yaml(params_path).lines, root=root)
+                if check_data:
+                    check_data_files(params, params_path, read_yaml(params_path).lines, root=root)
                 data_checked = True
             return kernel
 
@@ -460,23 +500,34 @@ def run(
             if on_step:
                 on_step(step, "start", 0.0)
             started = time.perf_counter()
+            claim = None
             if not force and cache.restore(key, staging):
                 cached.append(step.notebook)
                 state = "cached"
+            elif not force and (claim := cache.claim(key)) is not None and cache.restore(key, staging):
+                # another run (a parallel sweep variation) computed this step while this one waited for it
+                cache.release(claim)
+                cached.append(step.notebook)
+                state = "cached"
             else:
-                kernel = prepare_to_execute()
-                before = snapshot(staging)
                 try:
-                    _execute(step, root, staging, params_path, params, kernel)
-                except KeyboardInterrupt:
-                    _drop_pending_tasks()
+                    kernel = prepare_to_execute()
+                    before = snapshot(staging)
+                    try:
+                        _execute(step, root, staging, params_path, params, kernel)
+                    except KeyboardInterrupt:
+                        _drop_pending_tasks()
+                        raise
+                    except Exception as exc:  # any notebook, kernel or timeout failure
+                        raise _failure(step, exc, _keep_failed(staging, final, step)) from None
+                except BaseException:
+                    cache.release(claim)
                     raise
-                except Exception as exc:  # any notebook, kernel or timeout failure
-                    raise _failure(step, exc, _keep_failed(staging, final, step)) from None
+                kernel.release_clients()
                 kernel.recycle()
                 # html/ is written in the background: each step's entry names its own page
                 produced = [rel for rel in changed_files(staging, before) if not rel.startswith("html/")]
-                pending.append(background.submit(_export_and_store, cache, key, staging, step, produced))
+                pending.append(background.submit(_export_and_store, cache, key, staging, step, produced, claim))
                 state = "done"
             timings[step.notebook] = round(time.perf_counter() - started, 3)
             if on_step:

@@ -46,6 +46,7 @@ class VariantTask:
     root: Path
     cache_dir: Path | None
     force: bool
+    check_data: bool = False  # write_variants has checked the data files
 
 
 @dataclass
@@ -216,7 +217,11 @@ def sweep_dir(root: Path, params_path: Path) -> Path:
 
 
 def write_variants(params_path: Path, variants: list[Variant], folder: Path, root: Path) -> list[Path]:
-    """Validate every variation and write its params file; all problems of all variations in one ParamsError."""
+    """Validate every variation and write its params file; all problems of all variations in one ParamsError.
+
+    The data files are read and checked here, once for each distinct evidence section, so that the runs
+    need not read them again.
+    """
     import yaml
 
     from policy_kit.params import load
@@ -230,7 +235,7 @@ def write_variants(params_path: Path, variants: list[Variant], folder: Path, roo
     base = read_yaml(params_path).data
     out_dir = folder / VARIANTS_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
-    files, problems = [], []
+    files, problems, data_checked = [], [], set()
     for variant in variants:
         where = f"variation {variant.name}"
         try:
@@ -241,11 +246,13 @@ def write_variants(params_path: Path, variants: list[Variant], folder: Path, roo
         path = out_dir / f"{variant.name}.yaml"
         header = f"# Variation {variant.name} of {params_path.name}: " + ", ".join(f"{k}={_show(v)}" for k, v in variant.overrides.items())
         path.write_text(header + "\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
+        evidence = yaml.safe_dump(data.get("evidence")) if isinstance(data, dict) else ""
         try:
-            load(path, root=root, check_data=False)  # the data files are the base's: the runner reads them once
-        except ParamsError as exc:
+            load(path, root=root, check_data=evidence not in data_checked)
+        except UserError as exc:  # bad params, or bad data
             problems += [Problem(f"{where}: {p.where}", p.message, p.expected, p.found, p.hint) for p in exc.problems] or [Problem(where, exc.summary)]
             continue
+        data_checked.add(evidence)
         files.append(path)
     if problems:
         raise ParamsError(f"{len(problems)} problem(s) in the sweep's variations; nothing was run", problems)
@@ -293,7 +300,7 @@ def run_variant(task: VariantTask) -> VariantOutcome:
     started = time.perf_counter()
     try:
         result = run(task.params_file, task.run_dir, force=task.force, cache_dir=task.cache_dir, root=task.root,
-                     kernel=_worker_kernel(task.root))
+                     kernel=_worker_kernel(task.root), check_data=task.check_data)
     except UserError as exc:
         _drop_worker_kernel()  # a failed or timed-out notebook may leave the kernel busy
         return VariantOutcome(task.name, task.run_dir, False, time.perf_counter() - started, error=exc.render(), exit_code=exc.exit_code)
@@ -301,6 +308,11 @@ def run_variant(task: VariantTask) -> VariantOutcome:
         _drop_worker_kernel()
         return VariantOutcome(task.name, task.run_dir, False, time.perf_counter() - started, error=f"{type(exc).__name__}: {exc}", exit_code=1)
     return VariantOutcome(task.name, task.run_dir, True, time.perf_counter() - started, cached=result.cached)
+
+
+def warm_worker(root: Path) -> None:
+    """Start a worker's kernel ahead of its first variation."""
+    _worker_kernel(root).start()
 
 
 def default_workers() -> int:
@@ -327,29 +339,33 @@ def run_sweep(
     params_path = Path(params_path).resolve()
     root = project_root(params_path)
     folder = Path(folder).resolve() if folder else sweep_dir(root, params_path)
-    files = write_variants(params_path, variants, folder, root)
-    tasks = [VariantTask(v.name, f, folder / v.name, root, Path(cache_dir).resolve() if cache_dir else None, force)
-             for v, f in zip(variants, files)]
-    outcomes: dict[str, VariantOutcome] = {}
-
-    def done(outcome: VariantOutcome) -> None:
-        outcomes[outcome.name] = outcome
-        if on_done:
-            on_done(outcome)
-
     workers = workers or default_workers()
-    if executor is None and (workers == 1 or len(tasks) == 1):
-        try:
+    sequential = executor is None and (workers == 1 or len(variants) == 1)
+    own = executor is None and not sequential
+    if own:
+        # spawn: the CLI has threads running (progress display), which a fork would copy mid-flight
+        executor = ProcessPoolExecutor(max_workers=min(workers, len(variants)), mp_context=multiprocessing.get_context("spawn"))
+    try:
+        # kernels start and import while the variations are validated (a few seconds each, side by side)
+        if sequential:
+            _worker_kernel(root).start()
+        elif own:
+            for _ in range(min(workers, len(variants))):
+                executor.submit(warm_worker, root)
+        files = write_variants(params_path, variants, folder, root)
+        tasks = [VariantTask(v.name, f, folder / v.name, root, Path(cache_dir).resolve() if cache_dir else None, force)
+                 for v, f in zip(variants, files)]
+        outcomes: dict[str, VariantOutcome] = {}
+
+        def done(outcome: VariantOutcome) -> None:
+            outcomes[outcome.name] = outcome
+            if on_done:
+                on_done(outcome)
+
+        if sequential:
             for task in tasks:
                 done(run_variant(task))
-        finally:
-            _drop_worker_kernel()
-    else:
-        own = executor is None
-        if own:
-            # spawn: the CLI has threads running (progress display), which a fork would copy mid-flight
-            executor = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("spawn"))
-        try:
+        else:
             futures = {executor.submit(run_variant, task): task for task in tasks}
             for future in as_completed(futures):
                 task = futures[future]
@@ -357,9 +373,11 @@ def run_sweep(
                     done(future.result())
                 except Exception as exc:  # noqa: BLE001 - a worker died: report it, keep the others
                     done(VariantOutcome(task.name, task.run_dir, False, 0.0, error=f"{type(exc).__name__}: {exc}", exit_code=1))
-        finally:
-            if own:
-                executor.shutdown(wait=True)
+    finally:
+        if sequential:
+            _drop_worker_kernel()
+        if own:
+            executor.shutdown(wait=True, cancel_futures=True)
     ordered = [outcomes[t.name] for t in tasks]
     table = gather(variants, ordered)
     csv, parquet = folder / TABLE, folder / PARQUET
