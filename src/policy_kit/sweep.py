@@ -310,6 +310,15 @@ def run_variant(task: VariantTask) -> VariantOutcome:
     return VariantOutcome(task.name, task.run_dir, True, time.perf_counter() - started, cached=result.cached)
 
 
+def _import_for_results() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401
+    import pandas  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+
+
 def warm_worker(root: Path) -> None:
     """Start a worker's kernel ahead of its first variation."""
     _worker_kernel(root).start()
@@ -367,6 +376,8 @@ def run_sweep(
                 done(run_variant(task))
         else:
             futures = {executor.submit(run_variant, task): task for task in tasks}
+            # this process waits meanwhile: load what the table and the chart need now, not after the last run
+            threading.Thread(target=_import_for_results, daemon=True).start()
             for future in as_completed(futures):
                 task = futures[future]
                 try:
