@@ -203,7 +203,9 @@ def sweep(
         _fail(exc)
     workers = workers or default_workers()
     started = time.perf_counter()
-    err.print(f"{len(variants)} variation(s) of {params_file} on {workers} {'Dask worker' if executor_kind == 'dask-local' else 'process'}(es)")
+    where = "this process" if workers == 1 and executor_kind == "process" else \
+        f"{workers} {'local Dask workers' if executor_kind == 'dask-local' else 'processes'}"
+    err.print(f"{len(variants)} variation(s) of {params_file} on {where}")
 
     def on_done(outcome) -> None:
         if outcome.ok:
