@@ -105,3 +105,12 @@ def test_failing_notebook_keeps_last_good_briefing(project_copy):
     kept = project_copy / "briefings" / "memorandum-2024.failed" / "02_cost_benefit.ipynb"
     assert kept.is_file() and "model exploded" in kept.read_text()
     assert not [p for p in (project_copy / "briefings").iterdir() if ".partial-" in p.name]
+
+
+def test_tight_budget_scenario_writes_a_memo(tmp_path):
+    """Under a 2,5 M€ cap the status quo is recommended; its return per euro is undefined and shown as « – »."""
+    params = DEFAULT_PARAMS.with_name("memorandum-2024-tight-budget.yaml")
+    result = run(params, tmp_path / "tight", cache_dir=tmp_path / "cache")
+    results = json.loads((result.run_dir / "results.json").read_text())
+    assert results["plan.recommended.name"]["value"] == "status_quo"
+    assert "Situation après les projets pilotes" in _memo_text(result.run_dir / "memo.docx")

@@ -207,7 +207,10 @@ def options_table(stage: Stage, _) -> pd.DataFrame:
 
 def _ratio_in_euros(stage: Stage, key: str) -> str:
     """A return per euro as money (« 1,5 € », « €1.5 »), one decimal as in format_value."""
-    return fmt.money(round(float(stage.inputs.value(key)), 1), 1, stage.params.meta.language, scale="unit")
+    value = stage.inputs.value(key)
+    if value is None:  # undefined, e.g. the status quo compared with itself
+        return fmt.MISSING
+    return fmt.money(round(float(value), 1), 1, stage.params.meta.language, scale="unit")
 
 
 def _risk_factors(stage: Stage, _, top: int = 3) -> tuple[str, str, str] | None:
