@@ -155,31 +155,22 @@ def show_delta(change: ResultChange, language: str) -> tuple[str, str]:
 
 
 # ---------------------------------------------------------------------------------------------- Word
-LABELS = {
-    "fr": {"title": "Comparaison de deux exécutions", "params": "Paramètres modifiés", "results": "Résultats principaux",
-           "inputs": "Autres entrées modifiées", "key": "Paramètre", "result": "Résultat", "delta": "Écart",
-           "relative": "Écart relatif", "none": "Aucun paramètre ne diffère.", "same": "Aucun résultat principal n'a bougé.",
-           "more": "… et {n} autre(s) : voir la sortie de policy-kit compare.", "other": "{n} autre(s) résultat(s) chiffré(s) ont bougé (results.json).",
-           "missing": "params.yaml manque dans une des exécutions (exécution antérieure à cette fonction) : relancez-la.",
-           "to": "Service d'études", "from": "policy-kit compare", "classification": "Usage interne", "provenance": "Provenance"},
-    "en": {"title": "Comparison of two runs", "params": "Parameters changed", "results": "Headline results",
-           "inputs": "Other inputs changed", "key": "Parameter", "result": "Result", "delta": "Change",
-           "relative": "Relative change", "none": "No parameter differs.", "same": "No headline result moved.",
-           "more": "… and {n} more: see the output of policy-kit compare.", "other": "{n} other numeric result(s) moved (results.json).",
-           "missing": "params.yaml is missing from a run (made before runs kept it): rerun it.",
-           "to": "Research department", "from": "policy-kit compare", "classification": "Internal use", "provenance": "Provenance"},
-    "nl": {"title": "Vergelijking van twee runs", "params": "Gewijzigde parameters", "results": "Belangrijkste resultaten",
-           "inputs": "Andere gewijzigde invoer", "key": "Parameter", "result": "Resultaat", "delta": "Verschil",
-           "relative": "Relatief verschil", "none": "Geen enkele parameter verschilt.", "same": "Geen enkel hoofdresultaat is veranderd.",
-           "more": "… en {n} andere: zie de uitvoer van policy-kit compare.", "other": "{n} andere numerieke resulta(a)t(en) veranderd (results.json).",
-           "missing": "params.yaml ontbreekt in een van de runs (gemaakt voordat runs het bewaarden): voer ze opnieuw uit.",
-           "to": "Studiedienst", "from": "policy-kit compare", "classification": "Intern gebruik", "provenance": "Herkomst"},
+# English message ids; the memo catalogues (policy_kit/memo/locales) translate them.
+MESSAGES = {
+    "title": "Comparison of two runs", "params": "Parameters changed", "results": "Headline results",
+    "inputs": "Other inputs changed", "key": "Parameter", "result": "Result", "delta": "Change",
+    "relative": "Relative change", "none": "No parameter differs.", "same": "No headline result moved.",
+    "more": "… and {n} more: see the output of policy-kit compare.", "other": "{n} other numeric result(s) moved (results.json).",
+    "missing": "params.yaml is missing from a run (made before runs kept it): rerun it.",
+    "to": "Research department", "classification": "Internal use", "provenance": "Provenance",
 }
 
 
 def language_of(comparison: Comparison) -> str:
     meta = (comparison.b.params or {}).get("meta") or {}
-    return meta.get("language") if meta.get("language") in LABELS else "fr"
+    from policy_kit.memo.i18n import LANGUAGES
+
+    return meta.get("language") if meta.get("language") in LANGUAGES else "fr"
 
 
 def write_docx(comparison: Comparison, out: str | Path, *, today: dt.date | None = None) -> Path:
@@ -190,8 +181,11 @@ def write_docx(comparison: Comparison, out: str | Path, *, today: dt.date | None
     from policy_kit.memo.content import DocumentProperties, Header, MemoContent, Paragraph, Section, Table
     from policy_kit.memo.render import render
 
+    from policy_kit.memo.i18n import translator
+
     lang = language_of(comparison)
-    text = LABELS[lang]
+    _ = translator(lang)
+    text = {key: _(message) for key, message in MESSAGES.items()}
     a, b = comparison.a.name, comparison.b.name
     if a == b:
         a, b = str(comparison.a.path), str(comparison.b.path)
@@ -230,7 +224,7 @@ def write_docx(comparison: Comparison, out: str | Path, *, today: dt.date | None
     sections.append(Section(text["provenance"], blocks=[Paragraph("; ".join(ids))], provenance=True))
 
     meta = (comparison.b.params or {}).get("meta") or {}
-    header = Header(to=text["to"], from_=text["from"], date=fmt.date(today or dt.date.today(), lang),
+    header = Header(to=text["to"], from_="policy-kit compare", date=fmt.date(today or dt.date.today(), lang),
                     subject=f"{a} → {b}", classification=meta.get("classification") or text["classification"])
     content = MemoContent(language=lang, header=header, sections=sections, title=text["title"],
                           organisation=meta.get("organisation"),

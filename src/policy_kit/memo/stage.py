@@ -185,6 +185,21 @@ def change_sentences(stage: Stage, _, limit: int | None = MEMO_CHANGES) -> list[
 
 # --------------------------------------------------------------------------- the memo
 
+def _shared_fields(stage: Stage, _, kind: str) -> dict:
+    """What the memo and the annex share: language, letterhead, demo banner, header, properties."""
+    meta = stage.params.meta
+    properties, provenance = _properties(stage, kind)
+    return {
+        "language": meta.language,
+        "organisation": meta.organisation,
+        "logo": stage.data_path(meta.logo) if meta.logo else None,
+        "banner": demo_banner(meta.language) if _synthetic(stage) else None,
+        "header": _header(stage, _),
+        "properties": properties,
+        "provenance": provenance,
+    }
+
+
 def options_table(stage: Stage, _) -> pd.DataFrame:
     """One row per option, the columns a cabinet reads; every cell a recorded result."""
     lang = stage.params.meta.language
@@ -303,13 +318,8 @@ def compose_memo(stage: Stage) -> MemoContent:
             assumptions=fmt.number(assumptions, 0, lang), parameters=v("economics.inputs.parameters_count")),
         footnotes=[_(SOURCES["incapacity"])],
     )
-    props, provenance = _properties(stage, _("Memo"))
     return MemoContent(
-        language=lang,
-        organisation=stage.params.meta.organisation,
-        logo=stage.data_path(stage.params.meta.logo) if stage.params.meta.logo else None,
-        banner=demo_banner(lang) if _synthetic(stage) else None,
-        header=_header(stage, _),
+        **_shared_fields(stage, _, _("Memo")),
         key_message=KeyMessage(sentence, figures),
         sections=[
             Section(_("The pilot in figures"), 1, [context]),
@@ -319,8 +329,6 @@ def compose_memo(stage: Stage) -> MemoContent:
             Section(_("Our asks for the memorandum"), 1, [asks]),
             Section(_("Sources and method"), 1, [method]),
         ],
-        properties=props,
-        provenance=provenance,
     )
 
 
@@ -560,17 +568,10 @@ def compose_annex(stage: Stage) -> MemoContent:
         _data_quality(stage, _, views.tables_for(ctx, "evidence.survey.dropped_by_reason")),
         _provenance_section(stage, _),
     ]
-    props, provenance_props = _properties(stage, _("Annex"))
     return MemoContent(
-        language=lang,
-        organisation=stage.params.meta.organisation,
-        logo=stage.data_path(stage.params.meta.logo) if stage.params.meta.logo else None,
-        banner=demo_banner(lang) if _synthetic(stage) else None,
-        header=_header(stage, _),
+        **_shared_fields(stage, _, _("Annex")),
         sections=sections,
         title=_("Technical annex"),
-        properties=props,
-        provenance=provenance_props,
     )
 
 
