@@ -224,11 +224,16 @@ def test_data_case_through_validate(case, project):
     assert "evidence.survey" in output and f"{params}:" in output  # which params key named the file
 
 
-@pytest.mark.parametrize("stem, folder", [("my scenario; rm -rf ~", "my-scenario-rm--rf"), ("..", "run"), ("../../etc", "etc"),
-                                          ("scénario 2024", "sc-nario-2024")])
+@pytest.mark.parametrize("stem, folder", [("my scenario; rm -rf ~", "my-scenario-rm--rf-"), ("..", "run-"), ("../../etc", "etc"),
+                                          ("scénario 2024", "sc-nario-2024-")])
 def test_default_run_folder_name_is_sanitised(tmp_path, stem, folder):
-    """The run folder named after the params file stays a plain name under briefings/ (--out is the user's choice)."""
+    """The run folder named after the params file stays a plain name under briefings/ (--out is the user's choice);
+    a cleaned name carries a short hash of the original, so two names never share a folder."""
     from policy_kit.runner import default_out_dir
 
     out = default_out_dir(tmp_path, Path("params") / f"{stem}.yaml")
-    assert out == tmp_path / "briefings" / folder
+    assert out.parent == tmp_path / "briefings"
+    if folder.endswith("-"):
+        assert out.name.startswith(folder) and re.fullmatch(r"[0-9a-f]{6}", out.name.removeprefix(folder))
+    else:
+        assert out.name == folder

@@ -25,10 +25,11 @@ from typing import Callable
 
 from policy_kit import __version__, records
 from policy_kit.cache import StepCache, changed_files, snapshot, step_key
-from policy_kit.errors import StepFailure, UserError
+from policy_kit.errors import Problem, StepFailure, UserError
 from policy_kit.params import Params, check_data_files, file_hash, load
 from policy_kit.params.loader import read_yaml
-from policy_kit.paths import project_root, safe_name
+from policy_kit.paths import briefing_name, project_root
+from policy_kit.publish_target import OutDirError, check_default_owner, check_out_dir, clean_leftovers
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class RunResult:
 
 
 def default_out_dir(root: Path, params_path: Path) -> Path:
-    return root / "briefings" / safe_name(params_path.stem)
+    return root / "briefings" / briefing_name(params_path.stem)
 
 
 def package_versions() -> dict[str, str]:
@@ -465,10 +466,20 @@ def run(
     root = Path(root).resolve() if root else project_root(params_path)
     # data files are read (checked) below, only if a step has to run
     params = load(params_path, root=root, check_data=False)
-    final = Path(out_dir).resolve() if out_dir else default_out_dir(root, params_path)
-    final.parent.mkdir(parents=True, exist_ok=True)
+    # the destination is checked before anything runs: publishing replaces only an earlier briefing
+    final = check_out_dir(out_dir or default_out_dir(root, params_path), {s.notebook for s in STEPS})
+    if not out_dir:
+        check_default_owner(final, params_path.name)
     cache = StepCache(Path(cache_dir) if cache_dir else root / "briefings" / ".cache")
-    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        clean_leftovers(final.parent)
+        # the pid in the name tells a later run whether this folder's run is still going
+        staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-{os.getpid()}-", dir=final.parent))
+    except OSError as exc:
+        raise OutDirError(f"Cannot write the run folder {final}: nothing was run",
+                          [Problem(str(final.parent), "cannot create a folder here", expected="a folder you can write to",
+                                   found=exc.strerror or type(exc).__name__)]) from None
     timings: dict[str, float] = {}
     cached: list[str] = []
     own_kernel = kernel is None

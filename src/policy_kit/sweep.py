@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from policy_kit.errors import ParamsError, Problem, UserError
-from policy_kit.paths import project_root, safe_name
+from policy_kit.paths import briefing_name, project_root, safe_name
 
 TABLE, PARQUET, CHART = "sweep.csv", "sweep.parquet", "sweep.png"
 VARIANTS_DIR = "variants"  # the params file of each variation, as run
@@ -213,7 +213,7 @@ def apply_overrides(data: dict, overrides: dict[str, Any], *, where: str = "over
 
 
 def sweep_dir(root: Path, params_path: Path) -> Path:
-    return root / "briefings" / f"{safe_name(params_path.stem)}-sweep"
+    return root / "briefings" / f"{briefing_name(params_path.stem)}-sweep"
 
 
 def write_variants(params_path: Path, variants: list[Variant], folder: Path, root: Path) -> list[Path]:
