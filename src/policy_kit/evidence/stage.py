@@ -12,7 +12,7 @@ import pandas as pd
 from policy_kit import formatting as fmt
 from policy_kit.evidence import charts, commentary
 from policy_kit.evidence.io import SurveyData, read_survey
-from policy_kit.evidence.pilots import funnels, prepost, read_pilot_activity, read_prepost
+from policy_kit.evidence.pilots import MEMO_FIGURES, funnels, prepost, read_pilot_activity, read_prepost
 from policy_kit.evidence.pooling import pool_effects
 from policy_kit.evidence.prevalence import prevalence, subgroup_prevalence
 from policy_kit.evidence.risk_factors import odds_ratios
@@ -151,8 +151,9 @@ def funnels_step(stage: Stage) -> Finding:
     activity = read_pilot_activity(stage.data_path(stage.params.evidence.pilots.activity))
     funnel = funnels(activity)
     stage.rec.table("pilots.funnels", funnel, caption="Des personnes touchées aux parcours complets, par projet pilote")
+    stage.rec.scalar("pilots.count", int(funnel["pilot"].nunique()), unit="count", origin="pilot data", label="projets pilotes")
     icarius = funnel.set_index(["pilot", "component"])
-    for component, key in (("programme", "reached"), ("programme", "cost"), ("accompaniment", "completed"), ("events", "sessions")):
+    for _, component, key in MEMO_FIGURES:  # read-time checks make sure the file gives them
         value = icarius.loc[("icarius", component), key] if ("icarius", component) in icarius.index else np.nan
         status = icarius.loc[("icarius", component), "status"] if ("icarius", component) in icarius.index else None
         stage.rec.scalar(f"pilots.icarius.{component}_{key}", value, unit="EUR" if key == "cost" else "count",
@@ -179,6 +180,9 @@ def pooling_step(stage: Stage) -> Finding:
     rec.scalar("pooled.prediction_interval", None if np.isnan(pooled.pi_low) else pooled.pi_low, unit="effect",
                ci=None if np.isnan(pooled.pi_low) else (pooled.pi_low, pooled.pi_high), origin="pooled pilots")
     rec.scalar("pooled.participants", int(paired["n"].sum()), unit="persons", origin="pilot data")
+    # the memo's words follow how many pilots were actually pooled, not how many were funded
+    rec.scalar("pooled.pilots", len(paired), unit="count", origin="pilot data", label="projets pilotes combinés")
+    rec.text("pooled.pilot_codes", ",".join(map(str, paired["group"])))
     from policy_kit.evidence.labels import PILOT_LABELS
 
     figure = charts.forest_plot([PILOT_LABELS.get(g, g) for g in paired["group"]], paired["d_z"], paired["d_z_low"],
@@ -196,7 +200,8 @@ def pooling_step(stage: Stage) -> Finding:
         "IC 95 %": [f"{fmt.number(lo, 2)} – {fmt.number(hi, 2)}" for lo, hi in zip(paired["d_z_low"], paired["d_z_high"])]
         + [f"{fmt.number(pooled.ci_low, 2)} – {fmt.number(pooled.ci_high, 2)}"],
     })
-    return Finding("Les trois projets pilotes combinés", lines, shown, figure, pooled)
+    title = "Les trois projets pilotes combinés" if len(paired) == 3 else "Projets pilotes combinés : " + ", ".join(PILOT_LABELS.get(g, g) for g in paired["group"])
+    return Finding(title, lines, shown, figure, pooled)
 
 
 def record_for_economics(stage: Stage) -> Finding:

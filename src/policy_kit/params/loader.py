@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -212,13 +213,47 @@ def validate_file(path: Path, model: type[BaseModel]) -> tuple[BaseModel, Loaded
         raise ParamsError(f"{path}: expected a YAML mapping at the top level",
                           [Problem(f"{path}:{loaded.lines.get((), 1)}", "not a mapping", expected="the sections meta, run, evidence, …",
                                    found=type(loaded.data).__name__)])
+    # NaN passes every range check (comparisons with it are all false): refused wherever it is
+    problems = non_finite_problems(loaded.data, loaded.lines, str(path))
     try:
-        return model.model_validate(loaded.data, context={"params_dir": path.parent}), loaded
+        validated = model.model_validate(loaded.data, context={"params_dir": path.parent})
     except ValidationError as exc:
-        problems = validation_problems(exc, model, loaded.lines, str(path))
+        problems = _merge(problems, validation_problems(exc, model, loaded.lines, str(path)))
+    else:
+        # text such as 'nan' or '1e999' becomes a non-finite float only once validated
+        problems = _merge(problems, non_finite_problems(validated.model_dump(), loaded.lines, str(path)))
+    if problems:
+        problems.sort(key=lambda p: int(p.where.rsplit(":", 1)[-1]) if p.where.rsplit(":", 1)[-1].isdigit() else 0)
         error = ParamsError(f"{path}: {len(problems)} problem(s) in the params", problems)
         error.loaded = loaded  # lets the caller add problems it finds in the raw file
-        raise error from None
+        raise error
+    return validated, loaded
+
+
+def _merge(first: list[Problem], second: list[Problem]) -> list[Problem]:
+    seen = {(p.where, p.message) for p in first}
+    return first + [p for p in second if (p.where, p.message) not in seen]
+
+
+def non_finite(data: Any, path: KeyPath = ()) -> list[tuple[KeyPath, float]]:
+    """Every NaN or infinite number in nested mappings and lists, with its key path."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return [(path, data)]
+    if isinstance(data, dict):
+        return [hit for key, value in data.items() for hit in non_finite(value, path + (key,))]
+    if isinstance(data, (list, tuple)):
+        return [hit for i, value in enumerate(data) for hit in non_finite(value, path + (i,))]
+    return []
+
+
+def non_finite_problems(data: Any, lines: dict[KeyPath, int], where: str) -> list[Problem]:
+    problems = []
+    for key_path, value in non_finite(data):
+        line = _line_for(key_path, lines)
+        problems.append(Problem(f"{where}:{line}" if line else where, f"'{_dotted(key_path)}': not a finite number",
+                                expected="a finite number", found=repr(value).replace("nan", "NaN"),
+                                hint="NaN and infinity would pass every range check and blank or flip the results"))
+    return problems
 
 
 def file_hash(path: Path) -> str:
