@@ -122,7 +122,8 @@ def project(tmp_path_factory):
 
 
 def _expand(texts: list[str], file: Path) -> list[str]:
-    """`{file}` is the input's path; `{at:NEEDLE}` is `path:line` of the first line holding NEEDLE."""
+    """`{file}` is the input's path; `{at:NEEDLE}` is `path:line` of the first line holding NEEDLE, `{row:NEEDLE}`
+    is `path, row N` (a data file's row numbers are its line numbers)."""
     lines = file.read_text(encoding="utf-8", errors="replace").splitlines() if file.is_file() else []
 
     def at(match: re.Match) -> str:
@@ -131,6 +132,13 @@ def _expand(texts: list[str], file: Path) -> list[str]:
         assert line is not None, f"{needle!r} is not in {file.name}"
         return f"{file}:{line}"
 
+    def row(match: re.Match) -> str:
+        needle = match.group(1)
+        line = next((i for i, text in enumerate(lines, 1) if needle in text), None)
+        assert line is not None, f"{needle!r} is not in {file.name}"
+        return f"{file}, row {line}"
+
+    texts = [re.sub(r"\{row:(.+?)\}", row, t) for t in texts]
     return [re.sub(r"\{at:(.+?)\}", at, t).replace("{file}", str(file)) for t in texts]
 
 
@@ -222,6 +230,42 @@ def test_data_case_through_validate(case, project):
     code, output = _validate(params)
     _check(case, code, output, path)
     assert "evidence.survey" in output and f"{params}:" in output  # which params key named the file
+
+
+PILOT_FILES = {"activity": "data/pilots/pilot_activity.csv", "prepost": "data/pilots/synthetic_accompaniment_prepost.csv"}
+PILOTS = [c for c in MANIFEST if c["kind"] == "pilots"]
+
+
+def _pilot_input(case: dict, project: Path) -> Path:
+    """The committed pilot file with the case's edits: text replaced, or data lines dropped or kept by pattern."""
+    base = PILOT_FILES[case["file"]]
+    lines = (ROOT / base).read_text(encoding="utf-8").splitlines(keepends=True)
+    header = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    body = lines[header + 1:]
+    if "drop" in case:
+        body = [line for line in body if not re.search(case["drop"], line)]
+    if "keep" in case:
+        body = [line for line in body if re.search(case["keep"], line)]
+    text = "".join(lines[:header + 1] + body) + "".join(case.get("append", []))
+    for edit in case.get("edit", []):
+        assert edit["old"] in text, f"{case['id']}: {edit['old']!r} is not in {base}"
+        text = text.replace(edit["old"], edit["new"], 1)
+    path = project / "data" / "pilots" / f"{case['id']}.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("case", PILOTS, ids=[c["id"] for c in PILOTS])
+def test_pilot_case(case, project):
+    """Impossible pilot figures are refused by `policy-kit validate`, with file, row and column."""
+    path = _pilot_input(case, project)
+    params = project / "params" / f"pilots-{case['id']}.yaml"
+    base = PILOT_FILES[case["file"]]
+    params.write_text(DEFAULT.read_text(encoding="utf-8").replace(base, f"data/pilots/{path.name}", 1), encoding="utf-8")
+    code, output = _validate(params)
+    _check(case, code, output, path)
+    if code:
+        assert f"evidence.pilots.{case['file']}" in output and f"{params}:" in output
 
 
 @pytest.mark.parametrize("stem, folder", [("my scenario; rm -rf ~", "my-scenario-rm--rf-"), ("..", "run-"), ("../../etc", "etc"),

@@ -24,7 +24,8 @@ def _read_commented_csv(path: Path) -> pd.DataFrame:
     if not path.exists():
         raise DataError(f"Pilot data file not found: {path}", [Problem(str(path), "file does not exist")])
     try:
-        return pd.read_csv(path, comment=None, skiprows=_n_comment_lines(path), dtype={"vintage": str})
+        # read as text: messages quote what the file says ('85', 'inf'), numbers are parsed where checked
+        return pd.read_csv(path, comment=None, skiprows=_n_comment_lines(path), dtype=str, keep_default_na=False, na_values=[""])
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataError(f"Cannot read the pilot data file {path}",
                         [Problem(str(path), "not a readable UTF-8 CSV file", expected="comma-separated UTF-8 text",
@@ -61,7 +62,7 @@ def read_pilot_activity(path: str | Path) -> pd.DataFrame:
     values = pd.to_numeric(frame["value"], errors="coerce")
     for i in frame.index[~np.isfinite(values) | (values < 0)][:3]:
         problems.append(Problem(f"{path}, row {i + offset}, column 'value'", "not a finite non-negative number",
-                                found=repr(frame.at[i, "value"])))
+                                expected="a count, an amount in euros or a share", found=repr(frame.at[i, "value"])))
     unsourced = frame["status"].eq("published") & frame["source"].fillna("").str.strip().eq("")
     for i in frame.index[unsourced][:3]:
         problems.append(Problem(f"{path}, row {i + offset}, column 'source'", "a published figure needs its source"))
