@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -112,6 +113,46 @@ RECIPES = {
 }
 
 
+def _macro_enabled_docx() -> bytes:
+    """The packaged template with the content type Word gives a .docm: a macro-enabled document named .docx."""
+    from policy_kit.memo.template_build import TEMPLATE_PATH
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(Path(str(TEMPLATE_PATH)).read_bytes())) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"wordprocessingml.document.main+xml", b"ms-word.document.macroEnabled.main+xml")
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def _plain_docx() -> bytes:
+    """A Word document without the memo's styles (python-docx's blank document)."""
+    import docx
+
+    out = io.BytesIO()
+    docx.Document().save(out)
+    return out.getvalue()
+
+
+def _survey_without(region: str) -> bytes:
+    text = (ROOT / "data" / "synthetic_survey_icarius_2022.csv").read_text(encoding="utf-8")
+    return "".join(line for line in text.splitlines(keepends=True) if f",{region}," not in line).encode("utf-8")
+
+
+# Files a params case puts into the project before validating (files: {path in project: recipe}).
+FILE_RECIPES = {
+    "text_named_docx": lambda: b"Ceci n'est pas un document Word.\n",
+    "macro_enabled_docx": _macro_enabled_docx,
+    "docx_without_styles": _plain_docx,
+    "text_named_png": lambda: b"not a picture\n",
+    "truncated_png": lambda: b"\x89PNG\r\n\x1a\n\x00\x00",
+    "survey_ten_rows": lambda: (CASES / "data" / "valid.csv").read_bytes(),
+    "survey_without_bruxelles": lambda: _survey_without("bruxelles"),
+}
+
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     """One scratch copy of the project; each case writes its own params or data file into it."""
@@ -154,6 +195,9 @@ def _params_input(case: dict, project: Path) -> Path:
             assert edit["old"] in text, f"{case['id']}: {edit['old']!r} is not in the default params"
             text = text.replace(edit["old"], edit["new"], 1)
         path.write_text(text, encoding="utf-8")
+    for rel, recipe in case.get("files", {}).items():
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_bytes(FILE_RECIPES[recipe]())
     for link, target in case.get("symlinks", {}).items():
         (project / link).unlink(missing_ok=True)
         (project / link).symlink_to(project / target)

@@ -24,12 +24,13 @@ def _fail(exc: UserError) -> None:
 @app.command()
 def validate(params_files: Annotated[list[Path], typer.Argument(help="params YAML file(s)")]) -> None:
     """Check params files without running anything."""
+    from policy_kit import preflight
     from policy_kit.params import load
 
     failures: list[UserError] = []
     for path in params_files:
         try:
-            load(path)
+            preflight.check(load(path), path)
             out.print(f"[green]ok[/] {path}")
         except UserError as exc:
             failures.append(exc)

@@ -23,7 +23,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Callable
 
-from policy_kit import __version__, records
+from policy_kit import __version__, preflight, records
 from policy_kit.cache import StepCache, changed_files, snapshot, step_key
 from policy_kit.errors import Problem, StepFailure, UserError
 from policy_kit.params import Params, check_data_files, file_hash, load
@@ -502,6 +502,7 @@ def run(
                 # Every step key holds the data hashes: a fully cached run has read these very files already.
                 if check_data:
                     check_data_files(params, params_path, read_yaml(params_path).lines, root=root)
+                    preflight.check(params, params_path, root=root)
                 data_checked = True
             return kernel
 

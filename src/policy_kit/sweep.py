@@ -224,6 +224,7 @@ def write_variants(params_path: Path, variants: list[Variant], folder: Path, roo
     """
     import yaml
 
+    from policy_kit import preflight
     from policy_kit.params import load
     from policy_kit.params.loader import read_yaml
 
@@ -248,7 +249,9 @@ def write_variants(params_path: Path, variants: list[Variant], folder: Path, roo
         path.write_text(header + "\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
         evidence = yaml.safe_dump(data.get("evidence")) if isinstance(data, dict) else ""
         try:
-            load(path, root=root, check_data=evidence not in data_checked)
+            params = load(path, root=root, check_data=evidence not in data_checked)
+            if evidence not in data_checked:
+                preflight.check(params, path, root=root)  # the runs skip data checks: done here, once per evidence section
         except UserError as exc:  # bad params, or bad data
             problems += [Problem(f"{where}: {p.where}", p.message, p.expected, p.found, p.hint) for p in exc.problems] or [Problem(where, exc.summary)]
             continue

@@ -173,6 +173,15 @@ def _hint(kind: str, err: dict) -> str | None:
     return None
 
 
+def _bound_reason(kind: str, model: type[BaseModel], loc: KeyPath) -> str | None:
+    """Why a number has the bound it broke: the field's description (e.g. psa.draws, which memory limits)."""
+    if kind not in ("less_than_equal", "less_than", "greater_than_equal", "greater_than") or not loc or isinstance(loc[-1], int):
+        return None
+    parent = _model_at(model, loc[:-1])
+    field = parent.model_fields.get(str(loc[-1])) if parent else None
+    return field.description if field is not None else None
+
+
 def validation_problems(
     exc: ValidationError, model: type[BaseModel], lines: dict[KeyPath, int], where: str
 ) -> list[Problem]:
@@ -203,7 +212,7 @@ def validation_problems(
         else:
             msg = err["msg"].removeprefix("Value error, ")
             found = None if kind.startswith("value_error") or "input" not in err else _describe(err["input"])
-            problems.append(Problem(place, f"'{key}': {msg}", found=found, hint=_hint(kind, err)))
+            problems.append(Problem(place, f"'{key}': {msg}", found=found, hint=_hint(kind, err) or _bound_reason(kind, model, loc)))
     return problems
 
 
