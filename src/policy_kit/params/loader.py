@@ -6,6 +6,7 @@ import difflib
 import hashlib
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -54,6 +55,9 @@ def read_yaml(path: Path) -> LoadedYaml:
         ) from None
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except RecursionError:
+        raise ParamsError(f"{where}: YAML nested too deeply",
+                          [Problem(where, "brackets or indentation nested too deeply to read", expected=f"at most {MAX_DEPTH} levels")]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else ("?", "?")
@@ -65,15 +69,34 @@ def read_yaml(path: Path) -> LoadedYaml:
             [Problem(f"{where}:{line}:{col}", f"{exc.problem}" + (f" ({exc.context}{_started(exc, mark)})" if exc.context else ""),
                      hint="indent with spaces: YAML does not allow tabs" if tab else None)],
         ) from None
+    except yaml.YAMLError as exc:  # the reader's errors (a NUL byte, a control character) carry a position, not a mark
+        position = getattr(exc, "position", None)
+        line = text.count("\n", 0, position) + 1 if isinstance(position, int) else "?"
+        character = getattr(exc, "character", None)
+        code = ord(character) if isinstance(character, str) and len(character) == 1 else character
+        found = f"character {code:#06x}" if isinstance(code, int) else type(exc).__name__
+        raise ParamsError(f"{where}: not a readable YAML file",
+                          [Problem(f"{where}:{line}", "a character YAML does not allow", expected="printable text", found=found,
+                                   hint="a NUL byte or another control character: the file may be binary or damaged")]) from None
     if node is None:
         raise ParamsError(f"{where}: the file is empty", [Problem(f"{where}:1", "no parameters found", "a YAML mapping")])
     lines: dict[KeyPath, int] = {}
     problems: list[Problem] = []
-    _walk(node, (), lines, problems, where)
+    _walk(node, lines, problems, where)
     if problems:
         raise ParamsError(f"{where}: invalid YAML structure", problems)
-    data = yaml.load(text, Loader=_Loader)
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except (yaml.YAMLError, RecursionError) as exc:  # a construct _walk did not foresee: still a message, not a traceback
+        mark = getattr(exc, "problem_mark", None)
+        raise ParamsError(f"{where}: YAML that cannot be read as params",
+                          [Problem(f"{where}:{mark.line + 1}" if mark else where, str(getattr(exc, "problem", None) or type(exc).__name__))]) from None
     return LoadedYaml(data, lines)
+
+
+MAX_DEPTH = 40  # the params nest 6 levels deep; far more is a mistake or a hostile file
+MAX_NODES = 200_000  # the default params have about 2 000 values; aliases nested in each other multiply them
+_STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "binary", "merge")}
 
 
 def _started(exc: yaml.MarkedYAMLError, mark) -> str:
@@ -84,32 +107,64 @@ def _started(exc: yaml.MarkedYAMLError, mark) -> str:
     return f" started at line {start.line + 1}, column {start.column + 1}"
 
 
-def _walk(node: yaml.Node, path: KeyPath, lines: dict, problems: list, where: str) -> None:
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value
-            line = key_node.start_mark.line + 1
-            if key in seen:
-                problems.append(
-                    Problem(f"{where}:{line}", f"duplicate key '{_dotted(path + (key,))}'", expected="each key once",
-                            found=f"first set on line {seen[key]}", hint="the later value would silently replace the first")
-                )
-            seen[key] = line
-            lines[path + (key,)] = line
-            _walk(value_node, path + (key,), lines, problems, where)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            lines[path + (i,)] = item.start_mark.line + 1
-            _walk(item, path + (i,), lines, problems, where)
+def _walk(root: yaml.Node, lines: dict, problems: list, where: str) -> None:
+    """Record each key's line; refuse what would fail later or exhaust memory (no recursion: depth is checked)."""
+    stack: list[tuple[yaml.Node, KeyPath]] = [(root, ())]
+    visited = 0
+    while stack:
+        node, path = stack.pop()
+        visited += 1
+        line = node.start_mark.line + 1
+        if visited > MAX_NODES:
+            problems.append(Problem(f"{where}:{line}", f"the file expands to more than {MAX_NODES:,} values",
+                                    expected="a params file of ordinary size",
+                                    hint="anchors and aliases (&name, *name) repeated inside each other multiply what they repeat"))
+            return
+        if len(path) > MAX_DEPTH:
+            problems.append(Problem(f"{where}:{line}", "nested too deeply", expected=f"at most {MAX_DEPTH} levels",
+                                    found=f"more than {len(path)} levels at '{_dotted(path[:3])}…'"))
+            return
+        if node.tag not in _STANDARD_TAGS:
+            problems.append(Problem(f"{where}:{line}", f"YAML tag not allowed at '{_dotted(path)}'", expected="plain values",
+                                    found=node.tag.replace("tag:yaml.org,2002:", "!!"), hint="params hold numbers and text only"))
+            continue
+        lines.setdefault(path, line)
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            children = []
+            for key_node, value_node in node.value:
+                line = key_node.start_mark.line + 1
+                if not isinstance(key_node, yaml.ScalarNode):
+                    problems.append(Problem(f"{where}:{line}", f"a key under '{_dotted(path)}' is a list or mapping",
+                                            expected="a plain name as key", found="a complex key ('? ...')"))
+                    continue
+                key = key_node.value
+                if key in seen:
+                    problems.append(
+                        Problem(f"{where}:{line}", f"duplicate key '{_dotted(path + (key,))}'", expected="each key once",
+                                found=f"first set on line {seen[key]}", hint="the later value would silently replace the first")
+                    )
+                seen[key] = line
+                lines[path + (key,)] = line
+                children.append((value_node, path + (key,)))
+            stack.extend(reversed(children))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                lines[path + (i,)] = item.start_mark.line + 1
+            stack.extend(reversed([(item, path + (i,)) for i, item in enumerate(node.value)]))
 
 
 def _dotted(path: KeyPath) -> str:
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        out += f"[{part}]" if isinstance(part, int) else (f".{visible(str(part))}" if out else visible(str(part)))
     return out or "(top level)"
+
+
+def visible(text: str) -> str:
+    """Text with invisible characters spelled out: 'min_cell\\u200b', not a key that looks right and is not."""
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cf", "Cc", "Co", "Cn", "Zl", "Zp")
+                   or (unicodedata.category(c) == "Zs" and c != " ") else c for c in text)
 
 
 def _line_for(path: KeyPath, lines: dict[KeyPath, int]) -> int | None:
