@@ -136,6 +136,24 @@ def _tracking(manager_class):
     return StepKernelManager
 
 
+# A Unix socket path holds at most 107 bytes; the kernel's are <base>/policy-kit-kernel-XXXXXXXX/kernel-<n>.
+SOCKET_PATH_MAX = 107
+_SOCKET_ROOM = len("/policy-kit-kernel-xxxxxxxx/kernel-9")  # jupyter numbers ipc channels 1 to 5
+
+
+def _socket_base() -> str:
+    """The temporary folder, unless it is too deep for a socket path (a long TMPDIR): then the system's own."""
+    base = tempfile.gettempdir()
+    if len(os.fsencode(base)) + _SOCKET_ROOM <= SOCKET_PATH_MAX:
+        return base
+    for candidate in ("/tmp", "/var/tmp", "/dev/shm"):
+        if os.path.isdir(candidate) and os.access(candidate, os.W_OK | os.X_OK):
+            return candidate
+    raise UserError(f"The temporary folder {base} is too deep for the kernel's sockets ({SOCKET_PATH_MAX} bytes at most)",
+                    [Problem("TMPDIR", "path too long", expected=f"at most {SOCKET_PATH_MAX - _SOCKET_ROOM} bytes",
+                             found=f"{len(os.fsencode(base))} bytes", hint="set TMPDIR to a shorter folder, e.g. /tmp")])
+
+
 class KernelSession:
     """One kernel for all the steps of a run (or of a sweep worker's runs): start and heavy imports are paid once.
 
@@ -168,7 +186,7 @@ class KernelSession:
         if self._closing.is_set():
             return
         # IPC sockets in a private folder: no TCP port, and no "unencrypted TCP" warning on stderr
-        self._sockets = Path(tempfile.mkdtemp(prefix="policy-kit-kernel-"))
+        self._sockets = Path(tempfile.mkdtemp(prefix="policy-kit-kernel-", dir=_socket_base()))
         # nbclient awaits the client that km.client() makes: a blocking one would stall its event loop,
         # so a dead kernel or a cell timeout would hang the run instead of failing it
         km = _tracking(KernelManager)(kernel_name=KERNEL, transport="ipc", ip=str(self._sockets / "kernel"),

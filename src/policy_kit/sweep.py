@@ -83,10 +83,25 @@ def parse_value(text: str) -> Any:
     text = text.strip()
     for cast in (int, float):
         try:
-            return cast(text)
+            value = cast(text)
         except ValueError:
-            pass
-    return yaml.safe_load(text) if text else ""
+            continue
+        if not math.isfinite(value):
+            raise ParamsError(f"--set value {text!r} is not a finite number",
+                              [Problem("--set", "not a finite number", expected="a finite number", found=text)])
+        return value
+    try:
+        value = yaml.safe_load(text) if text else ""
+    except yaml.YAMLError as exc:
+        raise ParamsError(f"--set value {text!r} cannot be read",
+                          [Problem("--set", "not a number, a word or a YAML list", expected="e.g. 4e6, true, [0.5, 1.0]",
+                                   found=f"{text!r} ({getattr(exc, 'problem', None) or type(exc).__name__})")]) from None
+    from policy_kit.params.loader import non_finite
+
+    if non_finite(value):
+        raise ParamsError(f"--set value {text!r} holds a number that is not finite",
+                          [Problem("--set", "not a finite number", expected="finite numbers", found=text)])
+    return value
 
 
 def _split_top_level(text: str) -> list[str]:
@@ -146,12 +161,12 @@ def grid(sets: list[tuple[str, list[Any]]]) -> list[Variant]:
 
 def read_variants(path: str | Path) -> list[Variant]:
     """A YAML list of variations: each a mapping {key: value}, or {name: ..., set: {key: value}}."""
-    import yaml
-
     path = Path(path)
     if not path.is_file():
         raise ParamsError(f"Variants file not found: {path}")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    from policy_kit.params.loader import read_yaml
+
+    data = read_yaml(path).data  # the params reader's safety: no tags, no alias bombs, UTF-8, located syntax errors
     if not isinstance(data, list) or not data:
         raise ParamsError(f"{path}: expected a YAML list of variations", [Problem(str(path), "not a list", "- {key: value}", type(data).__name__)])
     variants, problems = [], []

@@ -43,7 +43,10 @@ def read_yaml(path: Path) -> LoadedYaml:
         raise ParamsError(f"Params file not found: {where}")
     if not path.is_file():
         raise ParamsError(f"{where} is not a file", [Problem(where, "not a params file", expected="a .yaml file", found="a folder")])
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ParamsError(f"Cannot read {where}", [Problem(where, "cannot be read", found=exc.strerror or type(exc).__name__)]) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
