@@ -183,9 +183,18 @@ def _expand(texts: list[str], file: Path) -> list[str]:
     return [re.sub(r"\{at:(.+?)\}", at, t).replace("{file}", str(file)) for t in texts]
 
 
+PARAMS_RECIPES = {
+    "deep_brackets": lambda: b"meta: " + b"[" * 5000 + b"]" * 5000 + b"\n",
+    "deep_indentation": lambda: "".join("  " * i + f"k{i}:\n" for i in range(60)).encode() + b"  " * 60 + b"v: 1\n",
+    "nul_byte": lambda: DEFAULT.read_bytes().replace(b"  min_cell: 10", b"  min_cell: 1\x000", 1),
+}
+
+
 def _params_input(case: dict, project: Path) -> Path:
     path = project / "params" / f"{case['id']}.yaml"
-    if "input" in case:
+    if "recipe" in case:
+        path.write_bytes(PARAMS_RECIPES[case["recipe"]]())
+    elif "input" in case:
         shutil.copy(CASES / case["input"], path)
     elif "encode" in case:
         path.write_bytes(DEFAULT.read_text(encoding="utf-8").encode(case["encode"], errors="replace"))
