@@ -166,15 +166,16 @@ def test_next_run_cleans_stale_staging(project, monkeypatch):
     assert (project / "briefings" / "memorandum-2024" / "memo.docx").read_bytes() == b"last good memo"
 
 
-def test_read_only_parent_is_a_message(project):
-    locked = project / "locked"
-    locked.mkdir()
-    locked.chmod(0o555)
-    try:
-        if os.access(locked, os.W_OK):
-            pytest.skip("running as a user who can write anywhere")
-        result = CliRunner().invoke(app, ["run", "params/memorandum-2024.yaml", "--out", "locked/run"])
-    finally:
-        locked.chmod(0o755)
+def test_read_only_parent_is_a_message(project, monkeypatch):
+    """briefings/ made read-only: the staging folder cannot be made; a message names the folder (root may write
+    anywhere, so the refusal of the file system is simulated)."""
+    import tempfile
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", kwargs.get("dir"))
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    result = CliRunner().invoke(app, ["run", "params/memorandum-2024.yaml"])
     assert result.exit_code == 2 and "Cannot write the run folder" in result.output, result.output
-    assert "Traceback" not in result.output
+    assert "Permission denied" in result.output and "Traceback" not in result.output
+    assert (project / "briefings" / "memorandum-2024" / "memo.docx").read_bytes() == b"last good memo"
