@@ -99,6 +99,18 @@ def _xlsx_title_rows() -> bytes:
     return _xlsx({"Réponses": grid}, header=False)
 
 
+def _huge_cell(size: int) -> bytes:
+    """A survey whose fourth respondent's sector is a pasted text of `size` characters."""
+    frame = _base()
+    frame.loc[3, "sector"] = "x" * size
+    return _csv(frame).encode("utf-8")
+
+
+def _unclosed_quote() -> bytes:
+    text = _csv(_base())
+    return text.replace("IC22-0004,", 'IC22-0004,"', 1).encode("utf-8")
+
+
 RECIPES = {
     "cp1252_export": (".csv", _cp1252_export),
     "undefined_cp1252_byte": (".csv", _undefined_byte),
@@ -110,6 +122,9 @@ RECIPES = {
     "xlsx_transposed": (".xlsx", _xlsx_transposed),
     "xlsx_survey_on_second_sheet": (".xlsx", _xlsx_second_sheet),
     "xlsx_title_rows_and_bad_code": (".xlsx", _xlsx_title_rows),
+    "cell_of_200000_characters": (".csv", lambda: _huge_cell(200_000)),
+    "cell_of_100000_characters": (".csv", lambda: _huge_cell(100_000)),
+    "unclosed_quote": (".csv", _unclosed_quote),
 }
 
 
@@ -187,6 +202,7 @@ PARAMS_RECIPES = {
     "deep_brackets": lambda: b"meta: " + b"[" * 5000 + b"]" * 5000 + b"\n",
     "deep_indentation": lambda: "".join("  " * i + f"k{i}:\n" for i in range(60)).encode() + b"  " * 60 + b"v: 1\n",
     "nul_byte": lambda: DEFAULT.read_bytes().replace(b"  min_cell: 10", b"  min_cell: 1\x000", 1),
+    "six_megabytes": lambda: DEFAULT.read_bytes() + b"# " + b"x" * 6_000_000 + b"\n",
 }
 
 

@@ -250,12 +250,15 @@ def _read_csv(path: Path, notes: list[str]):
     reader = csv.reader(io.StringIO("\n".join(lines[n_skip:])), delimiter=separator, quotechar='"')
     header = next(reader)
     records, numbers, ragged = [], [], {}
+    spanning: set[int] = set()  # rows whose field runs over several lines: a quote left open
     try:
         for record, line_no in _records(reader, n_skip):
             if not any(f.strip() for f in record):
                 continue
             if len(record) != len(header):
                 ragged.setdefault(len(record), []).append(line_no)
+                if any("\n" in field for field in record):
+                    spanning.add(line_no)
             records.append(record)
             numbers.append(line_no)
     except csv.Error as exc:
@@ -267,7 +270,9 @@ def _read_csv(path: Path, notes: list[str]):
         problems = [
             Problem(f"{where}, {_rows_text(rows)}", f"{len(rows)} {'row has' if len(rows) == 1 else 'rows have'} {n} fields",
                     expected=f"{len(header)} fields per row, as in the header (line {n_skip + 1})", found=f"{n} fields",
-                    hint="a decimal comma or a comma inside an unquoted text splits a field: quote such values or use « ; » as separator"
+                    hint="a quote (\") opened in this row is never closed, so the lines after it became one field"
+                    if spanning & set(rows) else
+                    "a decimal comma or a comma inside an unquoted text splits a field: quote such values or use « ; » as separator"
                     if separator == "," and n > len(header) else None)
             for n, rows in sorted(ragged.items())
         ]
@@ -393,13 +398,17 @@ def _rows_text(rows: list[int]) -> str:
     return f"{label} {shown}{more}"
 
 
-def _clip(text: str, most: int = 80) -> str:
-    return text if len(text) <= most else f"{text[:most - 1]}… ({len(text):,} characters)"
+def _clip(value, most: int = 80) -> str:
+    """A value as quoted in a message; a pasted essay is cut, with its length."""
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) <= most:
+        return repr(value)
+    return f"{text[:most]!r}… ({len(text):,} characters)"
 
 
 def _found_text(values: pd.Series) -> str:
     counts = values.value_counts()
-    parts = [f"{_clip(repr(v))} ({n}×)" for v, n in counts.head(MAX_EXAMPLES).items()]
+    parts = [f"{_clip(v)} ({n}×)" for v, n in counts.head(MAX_EXAMPLES).items()]
     if len(counts) > MAX_EXAMPLES:
         parts.append(f"{len(counts) - MAX_EXAMPLES} other values")
     return ", ".join(parts)

@@ -42,8 +42,13 @@ def read_yaml(path: Path) -> LoadedYaml:
     if not path.exists():
         raise ParamsError(f"Params file not found: {where}")
     if not path.is_file():
-        raise ParamsError(f"{where} is not a file", [Problem(where, "not a params file", expected="a .yaml file", found="a folder")])
+        raise ParamsError(f"{where} is not a file", [Problem(where, "not a params file", expected="a .yaml file", found="a folder" if path.is_dir() else "a device, pipe or socket")])
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ParamsError(f"{where} is too large for a params file",
+                              [Problem(where, "file too large", expected=f"at most {MAX_BYTES // 1_000_000} MB (the default params are 30 kB)",
+                                       found=f"{size:,} bytes", hint="is it a data file? data files are named by the params, under data/")])
         raw = path.read_bytes()
     except OSError as exc:
         raise ParamsError(f"Cannot read {where}", [Problem(where, "cannot be read", found=exc.strerror or type(exc).__name__)]) from None
@@ -97,6 +102,7 @@ def read_yaml(path: Path) -> LoadedYaml:
     return LoadedYaml(data, lines)
 
 
+MAX_BYTES = 5_000_000
 MAX_DEPTH = 40  # the params nest 6 levels deep; far more is a mistake or a hostile file
 MAX_NODES = 200_000  # the default params have about 2 000 values; aliases nested in each other multiply them
 _STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "binary", "merge")}
