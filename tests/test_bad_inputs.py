@@ -10,6 +10,7 @@ pointing at them. Inputs are committed files, edits of the default params, or ge
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
 import zipfile
@@ -299,6 +300,42 @@ def test_data_case_through_validate(case, project):
     code, output = _validate(params)
     _check(case, code, output, path)
     assert "evidence.survey" in output and f"{params}:" in output  # which params key named the file
+
+
+# Files a command-line case puts into its own scratch project first (setup: {path: recipe}).
+SETUP_RECIPES = {
+    "text": lambda: b"my notes\n",
+    "briefing_manifest": lambda: json.dumps({"run_id": "0" * 12, "params_file": "memorandum-2024.yaml", "params_sha256": "0" * 64,
+                                             "steps": [], "timings_s": {}}).encode(),
+    "binary": lambda: b"\x89PNG\r\n\x1a\n\xff\xfe\x00\x00",
+    "broken_json": lambda: b'{"plan.recommended.name": {"value": "full"',
+    "run_manifest": lambda: b'{"run_id": "x"}',
+    "empty_json": lambda: b"{}",
+}
+CLI = [c for c in MANIFEST if c["kind"] == "cli"]
+
+
+def _tree(folder: Path) -> list:
+    return sorted((p.relative_to(folder).as_posix(), p.read_bytes() if p.is_file() else None) for p in folder.rglob("*"))
+
+
+@pytest.mark.parametrize("case", CLI, ids=[c["id"] for c in CLI])
+def test_cli_case(case, tmp_path, monkeypatch):
+    """A careless command line: exit 2 with a message, before any step runs, and every file as it was."""
+    from policy_kit import runner
+
+    for folder in ("params", "data", "notebooks"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    for rel, recipe in case.get("setup", {}).items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(SETUP_RECIPES[recipe]())
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(runner, "_execute", lambda *a, **k: pytest.fail("a step ran"))
+    before = _tree(tmp_path)
+    result = CliRunner().invoke(app, case["args"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    _check(case, result.exit_code, result.output, tmp_path)
+    assert _tree(tmp_path) == before  # nothing written, nothing lost
 
 
 PILOT_FILES = {"activity": "data/pilots/pilot_activity.csv", "prepost": "data/pilots/synthetic_accompaniment_prepost.csv"}

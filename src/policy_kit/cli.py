@@ -177,7 +177,7 @@ def new(
     # the copy goes to the project's params/, wherever the file copied from lies
     target = default.parent / f"{stem}.yaml"
     if target.exists():
-        err.print(f"[bold red]error:[/] {target} already exists; choose another name or edit that file", highlight=False)
+        err.print(f"[bold red]error:[/] {target} already exists; choose another name or edit that file", highlight=False, soft_wrap=True)
         raise typer.Exit(2)
     try:
         lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
