@@ -8,6 +8,7 @@ checked here, every problem reported at once (exit 2), before anything runs.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from policy_kit.errors import DataError, Problem, UserError
@@ -85,7 +86,9 @@ def _survey_problems(params: Params, root: Path, where) -> list[Problem]:
     problems = []
     margins = ev.margins.as_rake_margins()
     try:
-        rake(survey.frame, margins, trim=ev.trim.as_tuple() if ev.trim else None)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # weights that cannot be trimmed are the run's to report, in the annex
+            rake(survey.frame, margins, trim=ev.trim.as_tuple() if ev.trim else None)
     except UserError as exc:
         problems += [Problem(where("evidence", "margins"), f"'evidence.margins': the survey cannot be weighted to these margins: "
                              f"{p.where} {p.message}", p.expected, p.found, p.hint) for p in exc.problems]
