@@ -155,7 +155,7 @@ def plausible_documents(draw):
 
 
 @pytest.mark.slow
-@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("PROPERTY_RUNS", "3")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(document=plausible_documents())
 def test_what_validate_accepts_runs(project, document, tmp_path_factory):
     from policy_kit.runner import run
