@@ -69,7 +69,9 @@ def test_new_from_elsewhere_writes_only_under_params(project, tmp_path):
     ("plan.budget_cap=nan", "not a finite number"),
     ("plan.budget_cap=-inf", "not a finite number"),
     ("plan.budget_cap=[0.5, .nan]", "not a finite number"),
-    ("plan.budget_cap=!!python/object/apply:os.system [ls]", "cannot be read"),
+    ("plan.budget_cap=!!python/object/apply:os.system [ls]", "anchors, aliases or tags"),
+    ("plan.budget_cap=&a [*a]", "anchors, aliases or tags"),
+    ("plan.budget_cap=" + "[" * 3000 + "]" * 3000, "cannot be read"),
     ("=3", "expected KEY=VALUE"),
     ("plan.budget_cap", "expected KEY=VALUE"),
 ])
