@@ -269,8 +269,8 @@ def write_variants(params_path: Path, variants: list[Variant], folder: Path, roo
         evidence = yaml.safe_dump(data.get("evidence")) if isinstance(data, dict) else ""
         try:
             params = load(path, root=root, check_data=evidence not in data_checked)
-            if evidence not in data_checked:
-                preflight.check(params, path, root=root)  # the runs skip data checks: done here, once per evidence section
+            # the runs skip these checks: made here, the survey's once per evidence section
+            preflight.check(params, path, root=root, data=evidence not in data_checked)
         except UserError as exc:  # bad params, or bad data
             problems += [Problem(f"{where}: {p.where}", p.message, p.expected, p.found, p.hint) for p in exc.problems] or [Problem(where, exc.summary)]
             continue
