@@ -220,3 +220,28 @@ def test_charts_return_figures(results):
         assert isinstance(fig, Figure)
         assert fig.get_figwidth() == pytest.approx(16 / 2.54)
         plt.close(fig)
+
+
+def test_every_option_records_both_perspectives(tmp_path, model, default_plan, results):
+    """Society and social-security returns per option, from the same draws, plus the probability of being best."""
+    from policy_kit.records import Recorder, read
+
+    plan.record(Recorder(tmp_path, "plan"), results)
+    got = read(tmp_path)
+    s = results.summary
+    for name in default_plan.options:
+        base = f"plan.option.{name}"
+        assert got.value(f"{base}.p_best") == pytest.approx(results.p_best[name])
+        for persp in ("society", "social_security"):
+            for metric in ("npv", "bcr", "p_npv_positive"):
+                assert f"{base}.{persp}.{metric}" in got
+        if name == default_plan.baseline:
+            assert got.value(f"{base}.society.npv") == 0.0
+            continue
+        # the social-security budget counts allowances and healthcare avoided, society output, healthcare and closures
+        ss = eco.present_values(eco.simulate(plan.plan_model(model, default_plan)), "social_security")
+        expected = (ss[f"plan:{name}"]["npv"] - ss[f"plan:{default_plan.baseline}"]["npv"])[0]
+        assert got.value(f"{base}.social_security.npv") == pytest.approx(expected)
+        assert got.value(f"{base}.social_security.npv") != pytest.approx(got.value(f"{base}.society.npv"))
+        assert 0.0 <= got.value(f"{base}.social_security.p_npv_positive") <= 1.0
+        assert got.value(f"{base}.society.npv") == pytest.approx(s.loc[name, "npv"])

@@ -152,16 +152,25 @@ class PlanResults:
         return budget_impact(self.yearly)
 
 
+PERSPECTIVES = ("society", "social_security")
+
+
 def _incremental(pm: EconomicModel, plan: PlanParams, pv: dict) -> dict[str, dict[str, np.ndarray]]:
     base = pv[engine_name(plan.baseline)]
     return {name: {k: pv[engine_name(name)][k] - base[k] for k in base} for name in plan.options}
+
+
+def _by_perspective(pm: EconomicModel, plan: PlanParams, sim) -> dict[str, dict[str, dict[str, np.ndarray]]]:
+    """Increments over the baseline in each perspective (society; social-security budget)."""
+    return {p: _incremental(pm, plan, present_values(sim, p)) for p in PERSPECTIVES}
 
 
 def _ratio(num: float, den: float) -> float:
     return num / den if den > 0 else math.nan
 
 
-def _summary(plan: PlanParams, yearly: pd.DataFrame, inc_base: dict, inc_draws: dict | None) -> pd.DataFrame:
+def _summary(plan: PlanParams, yearly: pd.DataFrame, inc_base: dict, inc_draws: dict | None,
+             persp_base: dict | None = None, persp_draws: dict | None = None) -> pd.DataFrame:
     totals = option_totals(yearly)
     first_full = {}
     for name, opt in plan.options.items():
@@ -202,6 +211,12 @@ def _summary(plan: PlanParams, yearly: pd.DataFrame, inc_base: dict, inc_draws: 
             npv = inc_draws[name]["npv"]
             row["npv_p2.5"], row["npv_p97.5"] = (float(q) for q in np.percentile(npv, [2.5, 97.5]))
             row["p_npv_positive"] = math.nan if is_base else float((npv > 0).mean())
+        for persp, inc in (persp_base or {}).items():
+            q = {k: float(a[0]) for k, a in inc[name].items()}
+            row[f"{persp}.npv"] = q["npv"]
+            row[f"{persp}.bcr"] = math.nan if is_base else _ratio(q["benefit"], q["cost"])
+            if persp_draws is not None:
+                row[f"{persp}.p_npv_positive"] = math.nan if is_base else float((persp_draws[persp][name]["npv"] > 0).mean())
         rows[name] = row
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "option"
@@ -223,13 +238,15 @@ def evaluate_plan(model: EconomicModel, plan: PlanParams, *, draws: int | None =
     sim = simulate(pm)
     yearly = _yearly(pm, plan, sim)
     inc_base = _incremental(pm, plan, present_values(sim))
+    persp_base = _by_perspective(pm, plan, sim)
     n = model.psa_draws if draws is None else draws
-    inc_draws = None
+    inc_draws = persp_draws = None
     if n > 0:
         samples = sample_parameters(pm, n, seed)
         psim = simulate(pm, {c: samples[c].to_numpy() for c in samples.columns})
         inc_draws = _incremental(pm, plan, present_values(psim))
-    summary = _summary(plan, yearly, inc_base, inc_draws)
+        persp_draws = _by_perspective(pm, plan, psim)
+    summary = _summary(plan, yearly, inc_base, inc_draws, persp_base, persp_draws)
     ranking = _rank(plan, summary)
     if inc_draws is not None:
         draw_table = pd.concat(

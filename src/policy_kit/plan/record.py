@@ -8,6 +8,10 @@ import pandas as pd
 
 from policy_kit.plan.options import PlanResults
 
+# Society counts output, healthcare and closures (allowances are transfers); the social-security budget counts
+# allowances (INAMI) and healthcare avoided against the prevention spending (INASTI and the social insurance funds).
+PERSPECTIVE_LABELS = {"society": "société", "social_security": "budget de la sécurité sociale"}
+
 
 def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9_]+", "_", name.lower()).strip("_") or "option"
@@ -42,6 +46,16 @@ def record(recorder, results: PlanResults, changes: pd.DataFrame | None = None) 
         recorder.scalar(f"{prefix}.p_best", row["p_best"], unit="probability", origin="model")
         if "p_npv_positive" in s.columns:
             recorder.scalar(f"{prefix}.p_npv_positive", row["p_npv_positive"], unit="probability", origin="model")
+        for persp, label in PERSPECTIVE_LABELS.items():
+            if f"{persp}.npv" not in s.columns:
+                continue
+            recorder.scalar(f"{prefix}.{persp}.npv", row[f"{persp}.npv"], unit="EUR", origin="model",
+                            label=f"VAN par rapport à la situation de référence ({label})")
+            recorder.scalar(f"{prefix}.{persp}.bcr", row[f"{persp}.bcr"], unit="ratio", origin="model",
+                            label=f"euros rendus par euro investi ({label})")
+            if f"{persp}.p_npv_positive" in s.columns:
+                recorder.scalar(f"{prefix}.{persp}.p_npv_positive", row[f"{persp}.p_npv_positive"], unit="probability",
+                                origin="model (PSA)", label=f"probabilité d'une VAN positive ({label})")
 
     option_scalars("plan.recommended", rec)
     for name in plan.options:
