@@ -19,7 +19,10 @@ from conftest import default_params
 
 @pytest.fixture(scope="module")
 def params():
-    return default_params().economics
+    # the three components together as one option, delivered five years, to test the engine on a combination
+    data = default_params().economics.model_dump()
+    data["combinations"] = {"plan": ["information", "app", "accompaniment"]}
+    return EconomicsParams.model_validate(data)
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +93,9 @@ def test_cross_field_checks(params):
     with pytest.raises(ValidationError, match="unknown discount schedule"):
         EconomicsParams.model_validate(_edit(params, discount_schedule="kce-1999"))
     with pytest.raises(ValidationError, match="exits from 'at_risk' sum to"):
-        EconomicsParams.model_validate(_edit(params, **{"transitions/at_risk->well": {"value": 0.9, "kind": "probability"}}))
+        EconomicsParams.model_validate(_edit(params, **{"transitions/at_risk->well": {"value": 0.97, "kind": "probability"}}))
+    with pytest.raises(ValidationError, match="is derived from economics.incidence"):
+        EconomicsParams.model_validate(_edit(params, **{"transitions/at_risk->incapacity": {"value": 0.1, "kind": "probability"}}))
     with pytest.raises(ValidationError, match="must list at least two known components"):
         EconomicsParams.model_validate(_edit(params, combinations={"plan": ["app", "coaching"]}))
     with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
@@ -109,13 +114,13 @@ def test_every_number_is_sourced_or_an_assumption(model):
 def test_evidence_prevalence_overrides_params(params):
     m = eco.build_model(params, risk_prevalence=Sourced(value=0.2, low=0.15, high=0.25, kind="probability", source="evidence"))
     assert m.parameters["risk_prevalence"].value == 0.2
-    base = eco.evaluate(eco.build_model(params)).traces["status_quo"].iloc[0]
-    assert eco.evaluate(m).traces["status_quo"].iloc[0]["at_risk"] > base["at_risk"]
+    base = eco.evaluate(eco.build_model(params)).traces["no_programme"].iloc[0]
+    assert eco.evaluate(m).traces["no_programme"].iloc[0]["at_risk"] > base["at_risk"]
 
 
 # --- base case --------------------------------------------------------------------------------
 def test_zero_effect_gives_zero_benefit(model):
-    zero = {n: 0.0 for n in model.parameters if ".effect." in n}
+    zero = {n: (1.0 if model.parameters[n].sourced.kind == "ratio" else 0.0) for n in model.parameters if ".effect." in n}
     sim = eco.simulate(model, zero)
     pv = eco.present_values(sim)
     for name in model.option_names:
@@ -141,15 +146,18 @@ def test_results_are_consistent(model):
     # social-security perspective counts allowances and healthcare only
     ss = eco.evaluate(model, perspective="social_security").options["plan"]
     assert ss.benefit == pytest.approx(plan.benefits["allowances"] + plan.benefits["healthcare"])
-    # the cohort is preserved in every option
+    # an open population: the living insured grow at the stated rate in every option; entrants are the same
+    growth = model.parameters["population_dynamics.growth"].value
     for trace in res.traces.values():
-        assert np.allclose(trace.sum(axis=1), model.parameters["population"].value)
+        alive = trace.drop(columns="left").sum(axis=1).to_numpy()
+        assert alive[0] == pytest.approx(model.parameters["population"].value)
+        assert np.allclose(alive, alive[0] * (1 + growth) ** np.arange(len(alive)), rtol=2e-3)
 
 
 def test_budget_impact_by_hand_first_year(model):
     """Year-1 cost of the accompaniment: (fixed + cost per participant × uptake × at-risk) × (1 + optimism bias)."""
     v = model.base_values()
-    at_risk = v["population"] * v["risk_prevalence"]
+    at_risk = eco.evaluate(model).traces["no_programme"].iloc[0]["at_risk"]  # today's state, not the whole population
     expected = (
         v["component.accompaniment.fixed_cost_per_year"]
         + v["component.accompaniment.cost_per_participant"] * v["component.accompaniment.uptake"] * at_risk
@@ -177,10 +185,10 @@ FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthChe
 
 
 @FAST
-@given(d=st.floats(0.0, 1.0), extra=st.floats(0.0, 1.0))
-def test_more_effect_never_lowers_npv(model, d, extra):
-    name = "component.accompaniment.effect.at_risk->incapacity"
-    npv = eco.present_values(eco.simulate(model, {name: np.array([d, d + extra])}, options=["accompaniment"]))["accompaniment"]["npv"]
+@given(rr=st.floats(0.3, 1.2), extra=st.floats(0.0, 0.3))
+def test_more_effect_never_lowers_npv(model, rr, extra):
+    name = "component.accompaniment.effect.at_risk->incapacity"  # a relative risk: lower is a stronger effect
+    npv = eco.present_values(eco.simulate(model, {name: np.array([rr, rr - extra])}, options=["accompaniment"]))["accompaniment"]["npv"]
     assert npv[1] >= npv[0] - 1e-6 * max(1.0, abs(npv[0]))
 
 
@@ -199,12 +207,13 @@ def test_higher_cost_never_raises_npv(model, cost, extra, which):
     uptake=st.floats(0.0, 1.0),
 )
 def test_occupancy_always_sums_to_the_cohort(model, size, probs, uptake):
-    keys = ["well->at_risk", "at_risk->incapacity", "incapacity->invalidity", "invalidity->left", "back_at_work->at_risk", "at_risk->left"]
+    keys = ["well->at_risk", "well->incapacity", "incapacity->invalidity", "invalidity->left", "back_at_work->at_risk", "at_risk->left"]
     values = {f"transition.{k}": p for k, p in zip(keys, probs)}
-    values.update({"population": size, "component.app.uptake": uptake})
+    values.update({"population": size, "population_dynamics.invalidity_at_start": 0.01 * size, "component.app.uptake": uptake})
     sim = eco.simulate(model, values, options=["plan", "app"])
     for trace in sim.traces.values():
-        assert np.allclose(trace.sum(axis=-1), size, rtol=1e-9)
+        # everyone who ever entered is somewhere: today's population plus the entrants
+        assert np.allclose(trace.sum(axis=-1), size + np.r_[0.0, np.cumsum(sim.entrants[0])], rtol=1e-9)
         assert (trace >= -1e-9).all()
 
 
@@ -215,14 +224,13 @@ def test_one_way_and_switching_values(model):
     assert (ow["swing"].diff().dropna() <= 1e-9).all()
     base = eco.evaluate(model).options["plan"].npv
     assert ow.attrs["base"] == pytest.approx(base)
-    sv = eco.switching_values(model, parameters=["transition.at_risk->incapacity", "component.app.uptake"])
-    row = sv.set_index("parameter").loc["transition.at_risk->incapacity"]
-    assert row.within_range
-    npv_at = eco.present_values(eco.simulate(model, {"transition.at_risk->incapacity": row.value}, options=["plan"]))["plan"]["npv"][0]
+    sv = eco.switching_values(model, parameters=list(ow["parameter"][:6]) + ["component.app.uptake"])
+    row = sv[sv["within_range"]].iloc[0]
+    npv_at = eco.present_values(eco.simulate(model, {row.parameter: row.value}, options=["plan"]))["plan"]["npv"][0]
     assert abs(npv_at) < 1.0
-    assert row.sentence_fr.startswith("Le plan reste rentable tant que") and "," in row.sentence_fr and "%" in row.sentence_fr
+    assert row.sentence_fr.startswith("Le plan ") and "," in row.sentence_fr
     app = sv.set_index("parameter").loc["component.app.uptake"]
-    assert math.isnan(app.value) and "quelle que soit" in app.sentence_fr
+    assert math.isnan(app.value) and "quelle que soit" in app.sentence_fr or not app.within_range
 
 
 def test_switching_value_outside_range_is_flagged(model):
@@ -258,7 +266,7 @@ def test_psa_reproducible_and_bounded(model):
     assert (a.evpi_by_wtp([0, 50_000, 1e6]) >= 0).all()
     curve = a.ceac([0, 50_000, 1e6])
     assert np.allclose(curve.sum(axis=1), 1.0)
-    assert curve.loc[0, "status_quo"] == 1.0  # at zero WTP, spending nothing is best
+    assert curve.loc[0, "no_programme"] == 1.0  # at zero WTP, spending nothing is best
     assert "population" not in a.samples.columns  # held fixed by default
     assert len(a.ce_plane()) == 2_000 * len(model.option_names)
 

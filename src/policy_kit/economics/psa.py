@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from policy_kit.economics.model import STATUS_QUO, EconomicModel, present_values, simulate
+from policy_kit.economics.model import NO_PROGRAMME, EconomicModel, present_values, simulate
 from policy_kit.params.sourced import Sourced
 
 Z95 = 2 * 1.959963984540054
@@ -178,7 +178,7 @@ class PsaResult:
         """Acceptability curve: P(option is optimal) per willingness to pay per case averted."""
         grid = np.asarray(self.wtp_grid if wtp is None else wtp, dtype=float)
         rows = [acceptability(self.net_benefit(w, cost_basis)) for w in grid]
-        return pd.DataFrame(rows, index=pd.Index(grid, name="wtp"), columns=[STATUS_QUO] + self.options)
+        return pd.DataFrame(rows, index=pd.Index(grid, name="wtp"), columns=[NO_PROGRAMME] + self.options)
 
     def evpi(self, population: float | None = None) -> float:
         """EVPI of the choice among the status quo and the options, valued in NPV (EUR)."""
