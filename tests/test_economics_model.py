@@ -275,15 +275,33 @@ def test_psa_distributions_match_ranges():
     from policy_kit.economics.psa import sample
 
     rng = np.random.default_rng(0)
-    share = sample(Sourced(value=0.125, low=0.102, high=0.243, kind="probability"), 200_000, rng)
-    assert share.mean() == pytest.approx(0.125, rel=0.01)
-    assert ((share > 0) & (share < 1)).all()
-    cost = sample(Sourced(value=1500, low=800, high=3000, kind="cost"), 200_000, rng)
-    assert cost.mean() == pytest.approx(1500, rel=0.01) and cost.std() == pytest.approx(2200 / 3.92, rel=0.02)
-    eff = sample(Sourced(value=0.33, low=0.21, high=0.64, kind="effect"), 200_000, rng)
-    assert eff.mean() == pytest.approx(0.33, abs=0.003)
+    for s in (Sourced(value=0.125, low=0.102, high=0.243, kind="probability"),  # asymmetric: value near low
+              Sourced(value=1500, low=800, high=3000, kind="cost"),
+              Sourced(value=0.51, low=0.16, high=0.59, kind="effect"),  # asymmetric: value near high
+              Sourced(value=0.85, low=0.65, high=1.0, kind="ratio"),
+              Sourced(value=0.02, low=0.005, high=0.1, kind="share")):
+        x = sample(s, 200_000, rng)
+        q = np.quantile(x, [0.025, 0.975])
+        assert q == pytest.approx([s.low, s.high], abs=0.01 * (s.high - s.low)), s
+    eff = sample(Sourced(value=0.5, low=0.2, high=1.0, kind="effect"), 10_000, rng)
+    assert (eff > 0).all()  # wellbeing losses and effect sizes never turn negative
+    wide = sample(Sourced(value=0.5, low=0.3, high=0.7, kind="share", interval=0.8), 200_000, rng)
+    assert np.quantile(wide, [0.1, 0.9]) == pytest.approx([0.3, 0.7], abs=0.004)  # params may say otherwise
     fixed = sample(Sourced(value=312, kind="count"), 10, rng)
     assert (fixed == 312).all()
+
+
+def test_psa_inputs_record_the_draws_used(model):
+    from policy_kit.economics.psa import psa_inputs
+
+    table = psa_inputs(model, 20_000, 3)
+    assert list(table.columns) == ["parameter", "distribution", "low", "high", "value", "q025", "q975", "mean"]
+    samples = eco.sample_parameters(model, 20_000, 3)
+    assert table["mean"].to_numpy() == pytest.approx(samples.mean().to_numpy())
+    width = table["high"] - table["low"]
+    fitted = table[table["distribution"] != "triangular"]
+    assert ((fitted["q025"] - fitted["low"]).abs() <= 0.03 * width[fitted.index]).all(), fitted
+    assert ((fitted["q975"] - fitted["high"]).abs() <= 0.03 * width[fitted.index]).all(), fitted
 
 
 def test_evpi_by_hand():

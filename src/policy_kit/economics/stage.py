@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from policy_kit import formatting as fmt
 from policy_kit.economics import charts
+
+from policy_kit.economics.calibration import calibration_table, states_table
 from policy_kit.economics.discounting import load_discount_schedule
-from policy_kit.economics.model import EconomicModel, build_model
-from policy_kit.economics.psa import PsaResult, run_psa
+from policy_kit.economics.model import EconomicModel, build_model, derived_values
+from policy_kit.economics.psa import PsaResult, psa_inputs, run_psa
 from policy_kit.economics.results import EconomicResults, evaluate
 from policy_kit.economics.sensitivity import one_way, switching_values, two_way
 from policy_kit.notebook import Finding, Stage
@@ -39,6 +42,7 @@ def build(stage: Stage) -> Finding:
     rec.scalar("horizon.first_year", eco.start_year, unit="year")
     rec.scalar("horizon.last_year", eco.start_year + eco.horizon_years - 1, unit="year")
     rec.scalar("population", eco.population.value, unit="persons", origin="params", source=eco.population.source)
+    record_validation(stage, model)
     lines = [
         f"Le modèle suit {fmt.number(eco.population.value)} indépendants assurés pendant {eco.horizon_years} ans "
         f"({eco.start_year}-{eco.start_year + eco.horizon_years - 1}), actualisation : {schedule.label_fr}.",
@@ -51,6 +55,23 @@ def build(stage: Stage) -> Finding:
         columns=["paramètre", "libellé", "valeur", "bas", "haut", "source"],
     )
     return Finding("Le modèle", [fmt.typography(x) for x in lines], parameters, None, model)
+
+
+def record_validation(stage: Stage, model: EconomicModel) -> None:
+    """Today's state and the trajectory without programme, the calibration table, the derived values."""
+    rec = stage.rec
+    rec.table("status_quo.states", states_table(model),
+              caption="Trajectoire sans programme de prévention : personnes par état en fin d'année (première ligne : situation de départ)")
+    table = calibration_table(model)
+    rec.table("calibration", table, caption="Calibrage : cibles publiées et valeurs du modèle sans programme")
+    rec.scalar("calibration.targets", len(table), unit="count", origin="params")
+    rec.scalar("calibration.within", int(table["within"].sum()), unit="count", origin="model")
+    derived = derived_values({k: np.atleast_1d(v) for k, v in model.base_values().items()})
+    rec.scalar("derived.at_risk_to_incapacity", float(derived["transition.at_risk->incapacity"][0]), unit="probability",
+               origin="model (derived)", label="probabilité annuelle à risque → incapacité, dérivée de l'incidence et de la prévalence")
+    rec.scalar("derived.new_incapacities", float(derived["new_incapacities"][0]), unit="persons", origin="model (derived)",
+               label="nouvelles incapacités primaires psychiques par an au départ")
+    rec.table("psa.inputs", psa_inputs(model), caption="Distributions de l'analyse probabiliste ajustées aux plages : quantiles des tirages utilisés")
 
 
 def results_step(stage: Stage, model: EconomicModel) -> Finding:
