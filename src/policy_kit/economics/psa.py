@@ -165,13 +165,16 @@ class PsaResult:
     samples: pd.DataFrame  # sampled parameter values, one row per draw
     seed: int
     wtp_grid: tuple[float, ...] = field(default_factory=tuple)
+    reference: str | None = None  # arrays are increments over this option (its column is zero); None: over no programme
+    npv_by_perspective: dict[str, np.ndarray] = field(default_factory=dict)  # (draws, options) per perspective
 
     @property
     def draws(self) -> int:
         return self.cost.shape[0]
 
-    def prob_npv_positive(self) -> pd.Series:
-        return pd.Series((self.npv > 0).mean(axis=0), index=self.options, name="p_npv_positive")
+    def prob_npv_positive(self, perspective: str | None = None) -> pd.Series:
+        npv = self.npv if perspective is None else self.npv_by_perspective[perspective]
+        return pd.Series((npv > 0).mean(axis=0), index=self.options, name="p_npv_positive")
 
     def summary(self) -> pd.DataFrame:
         """Mean and 95 % interval of cost, benefit, NPV and cases averted, and P(NPV > 0), per option."""
@@ -182,7 +185,7 @@ class PsaResult:
                 a = getattr(self, key)[:, j]
                 row[f"{key}_mean"] = a.mean()
                 row[f"{key}_p2.5"], row[f"{key}_p97.5"] = np.percentile(a, [2.5, 97.5])
-            row["p_npv_positive"] = (self.npv[:, j] > 0).mean()
+            row["p_npv_positive"] = np.nan if name == self.reference else (self.npv[:, j] > 0).mean()
             rows[name] = row
         return pd.DataFrame.from_dict(rows, orient="index")
 
@@ -208,19 +211,23 @@ class PsaResult:
         raise ValueError(f"cost_basis must be 'programme' or 'net'; got {cost_basis!r}")
 
     def net_benefit(self, wtp: float, cost_basis: str = "programme") -> np.ndarray:
-        """(draws, 1 + options): status quo (0) first, then λ · cases averted (discounted) − cost."""
+        """(draws, options): λ · cases averted (discounted) − cost; without a reference, no programme (0) comes first."""
         nb = wtp * self.cases_averted_discounted - self._net_cost(cost_basis)
-        return np.column_stack([np.zeros(self.draws), nb])
+        return nb if self.reference is not None else np.column_stack([np.zeros(self.draws), nb])
+
+    def _columns(self) -> list[str]:
+        return self.options if self.reference is not None else [NO_PROGRAMME] + self.options
 
     def ceac(self, wtp=None, cost_basis: str = "programme") -> pd.DataFrame:
         """Acceptability curve: P(option is optimal) per willingness to pay per case averted."""
         grid = np.asarray(self.wtp_grid if wtp is None else wtp, dtype=float)
         rows = [acceptability(self.net_benefit(w, cost_basis)) for w in grid]
-        return pd.DataFrame(rows, index=pd.Index(grid, name="wtp"), columns=[NO_PROGRAMME] + self.options)
+        return pd.DataFrame(rows, index=pd.Index(grid, name="wtp"), columns=self._columns())
 
     def evpi(self, population: float | None = None) -> float:
-        """EVPI of the choice among the status quo and the options, valued in NPV (EUR)."""
-        return evpi(np.column_stack([np.zeros(self.draws), self.npv]), population)
+        """EVPI of the choice among the options (and no programme when there is no reference), valued in NPV (EUR)."""
+        nb = self.npv if self.reference is not None else np.column_stack([np.zeros(self.draws), self.npv])
+        return evpi(nb, population)
 
     def evpi_by_wtp(self, wtp=None, cost_basis: str = "programme", population: float | None = None) -> pd.Series:
         grid = np.asarray(self.wtp_grid if wtp is None else wtp, dtype=float)
@@ -234,14 +241,25 @@ def run_psa(
     *,
     perspective: str | None = None,
     options: list[str] | None = None,
+    reference: str | None = None,
 ) -> PsaResult:
-    """Sample every uncertain parameter and run all options in one vectorised pass."""
+    """Sample every uncertain parameter and run all options in one vectorised pass.
+
+    With `reference` (one of the options), every array is the increment over that option.
+    """
     seed = model.psa_seed if seed is None else seed
     samples = sample_parameters(model, draws, seed)
-    names = options or model.option_names
+    names = list(options or model.option_names)
+    if reference is not None and reference not in names:
+        raise ValueError(f"reference {reference!r} is not among the options {names}")
     sim = simulate(model, {c: samples[c].to_numpy() for c in samples.columns}, options=names)
-    pv = present_values(sim, perspective)
-    stack = lambda key: np.column_stack([pv[n][key] for n in names])  # noqa: E731
+    pvs = {p: present_values(sim, p) for p in ("society", "social_security")}
+    pv = pvs[perspective or model.perspective]
+
+    def stack(key: str, table=pv) -> np.ndarray:
+        out = np.column_stack([table[n][key] for n in names])
+        return out - table[reference][key][:, None] if reference is not None else out
+
     return PsaResult(
         options=list(names),
         labels_fr=[model.option(n).label_fr for n in names],
@@ -255,4 +273,6 @@ def run_psa(
         samples=samples,
         seed=seed,
         wtp_grid=model.wtp_grid,
+        reference=reference,
+        npv_by_perspective={p: stack("npv", table) for p, table in pvs.items()},
     )

@@ -123,7 +123,7 @@ def discounting_text(stage: Stage, _) -> str:
 
 def parameter_kinds(stage: Stage) -> dict[str, str]:
     """Kind of each model parameter (share, cost, …) as the sensitivity analysis recorded it."""
-    one_way = stage.inputs.table("economics.sensitivity.one_way")
+    one_way = stage.inputs.table("plan.sensitivity.one_way")
     kinds = dict(zip(one_way["parameter"], one_way["kind"]))
     kinds["budget_cap"] = "cost"
     return kinds
@@ -305,7 +305,7 @@ def compose_memo(stage: Stage) -> MemoContent:
         Paragraph(options_text),
         Table(options_table(stage, _), _("Plan options, {first}-{last}").format(first=v("plan.first_year"), last=v("plan.last_year")),
               key="tab:options", note=_("Costs and budget impact undiscounted; return per euro and probability of paying back "
-                                        "from the discounted cost-benefit model ({draws} draws).").format(draws=v("economics.psa.draws"))),
+                                        "from the discounted cost-benefit model ({draws} draws).").format(draws=v("plan.psa.draws"))),
         _figure(stage, "plan.budget_chart", _, 14, "fig:budget"),
     ]
     change = [Paragraph(s) for s in change_sentences(stage, _)]
@@ -439,18 +439,17 @@ ANNEX_LAYOUT: list[tuple[str, int, str, list[str]]] = [
     ("economics", 1, N_("Cost-benefit analysis"), []),
     ("economics.base", 2, N_("Base case"), ["economics.results.table", "economics.results.incremental",
                                             "economics.results.streams"]),
-    ("economics.sensitivity", 2, N_("Sensitivity analysis"), ["economics.sensitivity.tornado", "economics.sensitivity.one_way",
-                                                              "economics.sensitivity.switching"]),
-    ("economics.two_way", 2, N_("Two-way sensitivity analysis"), ["economics.sensitivity.two_way"]),
-    ("economics.psa", 2, N_("Probabilistic analysis"), ["economics.psa.summary", "economics.psa.ce_plane",
-                                                        "economics.psa.ceac_chart", "economics.psa.ceac"]),
     ("plan", 1, N_("Plan options {first}-{last}"), []),
     ("plan.options", 2, N_("Options compared"), ["plan.summary", "plan.comparison_chart", "plan.ranking", "plan.p_best"]),
     ("plan.budget", 2, N_("Yearly budget impact"), ["plan.budget_chart", "plan.cases_chart"]),
     ("plan.yearly", 3, N_("By option, payer and year"), ["plan.yearly"]),
+    ("plan.sensitivity", 2, N_("Sensitivity analysis"), ["plan.sensitivity.tornado", "plan.sensitivity.one_way",
+                                                         "plan.sensitivity.switching"]),
+    ("plan.two_way", 2, N_("Two-way sensitivity analysis"), ["plan.sensitivity.two_way"]),
+    ("plan.psa", 2, N_("Probabilistic analysis"), ["plan.psa.summary", "plan.psa.ce_plane", "plan.psa.ceac_chart", "plan.psa.ceac"]),
     ("plan.change", 2, N_("What would change the decision"), ["plan.what_would_change"]),
 ]
-LANDSCAPE = {"economics.two_way", "plan.yearly"}  # tables too wide for a portrait page
+LANDSCAPE = {"plan.two_way", "plan.yearly"}  # tables too wide for a portrait page
 ANNEX_ELSEWHERE = {"evidence.survey.dropped_by_reason"}  # shown under data quality
 
 
@@ -474,10 +473,11 @@ def _annex_texts(stage: Stage, _) -> dict[str, list]:
             "{high}). Without a control group, this before/after change is an upper bound.").format(
                 effect=fmt.number(res.value("evidence.pooled.effect"), 2, lang), low=fmt.number(effect_low, 2, lang),
                 high=fmt.number(effect_high, 2, lang)))],
-        "economics.psa": [Paragraph(_(
-            "{draws} draws. The net present value of the combined plan is positive in {p} of them; the expected value of "
-            "perfect information is {evpi}.").format(
-                draws=v("economics.psa.draws"), p=v("economics.psa.plan.p_npv_positive"), evpi=v("economics.psa.evpi", False)))],
+        "plan.psa": [Paragraph(_(
+            "{draws} draws, each parameter from a distribution fitted to its range. Against the reference, the net "
+            "present value of « {option} » is positive in {p} of them; the expected value of perfect information is {evpi}.").format(
+                draws=v("plan.psa.draws"), option=res.value("plan.sensitivity.option_label"),
+                p=v(f"plan.option.{res.value('plan.sensitivity.option')}.society.p_npv_positive"), evpi=v("plan.psa.evpi", False)))],
         "plan.change": [Paragraph(s) for s in change_sentences(stage, _, limit=None)],
     }
     return texts

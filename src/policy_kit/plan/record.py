@@ -65,6 +65,16 @@ def record(recorder, results: PlanResults, changes: pd.DataFrame | None = None) 
         recorder.scalar(key, sourced.value, unit="EUR", ci=ci, origin="params", source=sourced.source, label=sourced.note)
         recorder.scalar(f"{key}_is_assumption", sourced.is_assumption, origin="params")
         recorder.scalar(f"{key}_quality", sourced.quality, origin="params")
+    # the reference is costed like any option and reconciled with the structural budget stated in params
+    base = s.loc[plan.baseline]
+    recorder.scalar("plan.reference.name", plan.baseline, origin="params")
+    recorder.scalar("plan.reference.label", base["label"], origin="params")
+    recorder.scalar("plan.reference.annual_cost", base["annual_cost_full"], unit="EUR", origin="model",
+                    label="coût annuel modélisé de la situation de référence")
+    recorder.scalar("plan.reference.budget_gap", base["annual_cost_full_minus_current_budget"], unit="EUR", origin="model",
+                    label="coût modélisé de la référence moins le budget structurel déclaré")
+    recorder.scalar("plan.reference.budget_gap_share", base["annual_cost_full_minus_current_budget"] / plan.current_budget.value,
+                    unit="share", origin="model")
     recorder.scalar("plan.decision_rule", plan.decision_rule, origin="params")
     recorder.scalar("plan.baseline", plan.baseline, origin="params")
     recorder.table("plan.yearly", results.yearly, caption="Impact budgétaire annuel non actualisé, par option et payeur")
