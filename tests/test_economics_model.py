@@ -31,41 +31,19 @@ def model(params):
 
 
 # --- published replication -------------------------------------------------------------------
-# Chancellor et al. (1997), HIV zidovudine monotherapy vs zidovudine + lamivudine, as replicated in
-# Briggs, Claxton & Sculpher (2006), exercise 2.5 (spreadsheet values, also the targets of the
-# rdecision package's test "test-model-AZT.R"): 20 yearly cycles, 1,000 patients in state A,
-# costs discounted at 6 % at the end of each cycle, life-years undiscounted; combination for
-# 2 years, RR 0.509 on every progression. Published: monotherapy £44,663 and 7.991 LY,
-# combination £50,602 and 8.937 LY, ICER £6,276 per life-year gained.
+# Chancellor et al. (1997) as replicated in Briggs, Claxton & Sculpher (2006), exercise 2.5 (see
+# policy_kit.economics.validation): published monotherapy £44,663 and 7.991 LY, combination
+# £50,602 and 8.937 LY, ICER £6,276 per life-year gained.
 def test_chancellor_hiv_model_replication():
-    n_a = np.array([1251, 350, 116, 17])
-    n_b = np.array([731, 512, 15])
-    n_c = np.array([1312, 437])
-    mono = np.array(
-        [n_a / n_a.sum(), [0, *(n_b / n_b.sum())], [0, 0, *(n_c / n_c.sum())], [0, 0, 0, 1]], dtype=object
-    )
-    mono = np.vstack([np.asarray(r, dtype=float) for r in mono])
-    comb = mono * 0.509
-    np.fill_diagonal(comb, 0.0)
-    comb[3] = 0.0
-    comb[np.arange(4), np.arange(4)] = 1.0 - comb.sum(axis=1)
-    names = ("A", "B", "C", "D")
-    cost_mono = np.array([1701 + 1055 + 2278, 1774 + 1278 + 2278, 6948 + 2059 + 2278, 0.0])
-    cost_comb = cost_mono + np.array([2087, 2087, 2087, 0.0])
-    start = [1000.0, 0, 0, 0]
+    from policy_kit.economics.validation import chancellor_hiv, replication_table
 
-    t_mono = eco.run_cohort(start, mono, cycles=20, states=names)
-    t_comb = eco.run_cohort(start, np.stack([comb] * 2 + [mono] * 18), states=names)
-    costs_mono = eco.discount(t_mono[1:] @ cost_mono, 0.06).sum() / 1000
-    costs_comb = eco.discount(np.r_[t_comb[1:3] @ cost_comb, t_comb[3:] @ cost_mono], 0.06).sum() / 1000
-    ly_mono = t_mono[1:, :3].sum() / 1000
-    ly_comb = t_comb[1:, :3].sum() / 1000
-    icer = (costs_comb - costs_mono) / (ly_comb - ly_mono)
-    assert costs_mono == pytest.approx(44_663, rel=1e-3)
-    assert costs_comb == pytest.approx(50_602, rel=1e-3)
-    assert ly_mono == pytest.approx(7.991, rel=1e-3)
-    assert ly_comb == pytest.approx(8.937, rel=1e-3)
-    assert icer == pytest.approx(6_276, rel=1e-3)
+    got = chancellor_hiv()
+    assert got["cost_monotherapy"] == pytest.approx(44_663, rel=1e-3)
+    assert got["cost_combination"] == pytest.approx(50_602, rel=1e-3)
+    assert got["life_years_monotherapy"] == pytest.approx(7.991, rel=1e-3)
+    assert got["life_years_combination"] == pytest.approx(8.937, rel=1e-3)
+    assert got["icer"] == pytest.approx(6_276, rel=1e-3)
+    assert replication_table()["within"].all()
 
 
 # --- params -----------------------------------------------------------------------------------

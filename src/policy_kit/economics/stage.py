@@ -16,6 +16,7 @@ from policy_kit.economics.discounting import load_discount_schedule
 from policy_kit.economics.model import EconomicModel, build_model, derived_values
 from policy_kit.economics.psa import psa_inputs
 from policy_kit.economics.results import evaluate
+from policy_kit.economics.validation import replication_table
 from policy_kit.notebook import Finding, Stage
 from policy_kit.params.sourced import Sourced
 
@@ -74,6 +75,10 @@ def record_validation(stage: Stage, model: EconomicModel) -> None:
     rec.scalar("derived.new_incapacities", float(derived["new_incapacities"][0]), unit="persons", origin="model (derived)",
                label="nouvelles incapacités primaires psychiques par an au départ")
     rec.table("psa.inputs", psa_inputs(model), caption="Distributions de l'analyse probabiliste ajustées aux plages : quantiles des tirages utilisés")
+    replication = replication_table()
+    rec.table("validation.replication", replication,
+              caption=f"Vérification du moteur : reproduction d'un modèle publié ({replication.attrs['source']})")
+    rec.scalar("validation.replication_within", bool(replication["within"].all()), origin="model")
 
 
 def results_step(stage: Stage, model: EconomicModel) -> Finding:
