@@ -121,6 +121,11 @@ def subgroups_step(stage: Stage, survey: SurveyData, weights: pd.Series) -> Find
     safe.loc[safe["suppressed"], "n"] = np.nan
     stage.rec.table("subgroups.burnout_risk", safe, caption="Risque de burn-out par sous-groupe")
     stage.rec.scalar("subgroups.suppressed_cells", int(table["suppressed"].sum()), unit="count", origin="survey")
+    # the hour bands' bounds, as their labels print them (« 50 à 69 h »), are figures of the run too
+    for i, (low, high) in enumerate(zip(HOURS_BANDS[:-1], HOURS_BANDS[1:]), start=1):
+        stage.rec.scalar(f"subgroups.hours_band_{i}.from", low, unit="hours", origin="definition")
+        if np.isfinite(high):
+            stage.rec.scalar(f"subgroups.hours_band_{i}.to", high - 1, unit="hours", origin="definition")
     figure = charts.subgroup_chart(safe, title="Risque de burn-out par sous-groupe (pondéré)")
     stage.rec.figure("subgroups.chart", figure, caption="Risque de burn-out par sous-groupe",
                      alt="Barres horizontales du risque de burn-out pondéré par genre, secteur, région et heures de travail ; "

@@ -611,7 +611,7 @@ def _validation(stage: Stage, _) -> Section:
             _("Parameter"): [L.capitalise(ctx.parameter(n)) for n in inputs["parameter"]],
             _("Distribution"): [_(DISTRIBUTIONS.get(d, d)) for d in inputs["distribution"]],
             _("Range"): [f"{fmt_p(lo, n)} – {fmt_p(hi, n)}" for lo, hi, n in zip(inputs["low"], inputs["high"], inputs["parameter"])],
-            _("Draws, 2.5th to 97.5th percentile"): [f"{fmt_p(lo, n)} – {fmt_p(hi, n)}"
+            _("Range of the draws"): [f"{fmt_p(lo, n)} – {fmt_p(hi, n)}"
                                                      for lo, hi, n in zip(inputs["q025"], inputs["q975"], inputs["parameter"])],
             _("Mean of the draws"): [fmt_p(x, n) for x, n in zip(inputs["mean"], inputs["parameter"])],
         })
