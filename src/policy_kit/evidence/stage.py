@@ -125,11 +125,6 @@ def subgroups_step(stage: Stage, survey: SurveyData, weights: pd.Series) -> Find
     safe.loc[safe["suppressed"], ["cases", "estimate", "ci_low", "ci_high", "n_eff"]] = np.nan
     safe.loc[safe["suppressed"], "n"] = np.nan
     stage.rec.table("subgroups.burnout_risk", safe, caption="Risque de burn-out par sous-groupe")
-    # the hours-band labels state their bounds (« 50 à 69 h »): recorded, so every number of the annex is a result
-    for i, (first, after) in enumerate(zip(HOURS_BANDS[:-1], HOURS_BANDS[1:]), 1):
-        stage.rec.scalar(f"subgroups.hours_band_{i}.first", int(first), unit="hours", origin="params")
-        if np.isfinite(after):
-            stage.rec.scalar(f"subgroups.hours_band_{i}.last", int(after) - 1, unit="hours", origin="params")
     stage.rec.scalar("subgroups.suppressed_cells", int(table["suppression"].eq("small_group").sum()), unit="count", origin="survey",
                      label="cellules de moins de min_cell répondants")
     stage.rec.scalar("subgroups.hidden_cells", int(table["suppressed"].sum()), unit="count", origin="survey",
