@@ -151,6 +151,10 @@ def funnels_step(stage: Stage) -> Finding:
     activity = read_pilot_activity(stage.data_path(stage.params.evidence.pilots.activity))
     funnel = funnels(activity)
     stage.rec.table("pilots.funnels", funnel, caption="Des personnes touchées aux parcours complets, par projet pilote")
+    # the memo's pilots table quotes only published figures, each with its source
+    published = activity.loc[activity["status"] == "published"].reindex(
+        columns=["pilot", "component", "metric", "value", "source", "vintage", "note"])
+    stage.rec.table("pilots.published", published.reset_index(drop=True), caption="Chiffres publiés des projets pilotes")
     icarius = funnel.set_index(["pilot", "component"])
     for component, key in (("programme", "reached"), ("programme", "cost"), ("accompaniment", "completed"), ("events", "sessions")):
         value = icarius.loc[("icarius", component), key] if ("icarius", component) in icarius.index else np.nan
