@@ -16,6 +16,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from policy_kit import formatting as fmt  # noqa: E402
+from policy_kit.legend import legend_below  # noqa: E402
 
 WIDTH_IN = 16 / 2.54
 FONT = 9
@@ -47,8 +48,7 @@ def tornado(one_way_df: pd.DataFrame, *, top: int = 10, title: str | None = None
     ax.tick_params(axis="x", labelsize=FONT)
     ax.set_xlabel("Valeur actuelle nette", fontsize=FONT)
     ax.set_title(title or f"Sensibilité univariée\nVAN de base : {fmt.money(base)}", fontsize=FONT + 1)
-    ax.legend(fontsize=FONT - 1, loc="lower right", frameon=False)
-    fig.tight_layout()
+    legend_below(ax, fontsize=FONT - 1)
     return fig
 
 
@@ -74,8 +74,7 @@ def ce_plane(plane_df: pd.DataFrame, *, wtp: float | None = None, max_points: in
     ax.set_ylabel("Coût du programme", fontsize=FONT)
     ax.set_title("Plan coût-efficacité (par rapport au statu quo)", fontsize=FONT + 1)
     ax.tick_params(labelsize=FONT)
-    ax.legend(fontsize=FONT - 1, frameon=False, markerscale=2)
-    fig.tight_layout()
+    legend_below(ax, fontsize=FONT - 1, markerscale=2)
     return fig
 
 
@@ -92,9 +91,8 @@ def ceac(ceac_df: pd.DataFrame, labels_fr: dict[str, str] | None = None) -> Figu
     ax.set_ylabel("Probabilité d'être le meilleur choix", fontsize=FONT)
     ax.set_title("Courbe d'acceptabilité coût-efficacité", fontsize=FONT + 1)
     ax.tick_params(labelsize=FONT)
-    ax.legend(fontsize=FONT - 1, frameon=False)
     ax.grid(alpha=0.3)
-    fig.tight_layout()
+    legend_below(ax, fontsize=FONT - 1)
     return fig
 
 

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from policy_kit import formatting  # noqa: E402
+from policy_kit.legend import legend_below  # noqa: E402
 
 from .labels import COMPONENT_LABELS, GROUP_LABELS, PILOT_LABELS  # noqa: E402
 
@@ -123,7 +124,7 @@ def funnel_chart(funnel: pd.DataFrame, *, component: str | None = None,
     ax.set_yticks(base, labels, fontsize=FONT_PT)
     ax.set_xlabel("Nombre de personnes (échelle logarithmique)", fontsize=FONT_PT)
     ax.set_title(title, fontsize=FONT_PT + 1, loc="left")
-    ax.legend(fontsize=FONT_PT - 1, loc="lower right", frameon=False)
+    legend_below(ax, ncol=3, fontsize=FONT_PT - 1)
     _footnote(fig, "Barres hachurées : valeurs non publiées (hypothèse ou données synthétiques).")
     sns.despine(ax=ax)
     return fig

@@ -38,6 +38,8 @@ from policy_kit.memo.content import (
     NumberedList,
     Paragraph,
     Provenance,
+    Run,
+    Footnote,
     Section,
     Table,
 )
@@ -240,6 +242,14 @@ def _memo_value(res: Results, key: str):
     return res.entry(key).get("value")
 
 
+def memo_format(res: Results, key: str, language: str) -> str:
+    """A recorded figure in memo text: the rounding rule of Table 1 for money, people, cases, returns, odds."""
+    entry = res.entry(key)
+    if entry.get("unit") in ("EUR", "persons", "cases", "count", "ratio", "probability", "share") and entry.get("value") is not None:
+        return F.shown(entry["value"], entry["unit"], language)
+    return format_result(res, key, language)
+
+
 def memo_figures(stage: Stage) -> pd.DataFrame:
     """Every option against the reference (see ``figures.options_vs_reference``)."""
     return F.options_vs_reference(stage.inputs, stage.params.economics.perspective)
@@ -273,7 +283,7 @@ def options_table(stage: Stage, _) -> pd.DataFrame:
     years = {"first": first, "last": last}
     columns = {
         "extra_annual_cost": _("Extra yearly cost in {last}"),
-        "extra_reach": _("Extra self-employed reached in {last}"),
+        "extra_reach": _("Extra people reached in {last}"),
         "cases_averted": _("Incapacity cases averted {first}-{last}"),
         "extra_net_cost": _("Extra net budget impact {first}-{last}"),
         "bcr_social_security": _("Returned per euro: social security"),
@@ -328,14 +338,13 @@ def _page_one(stage: Stage, res: Results, _) -> list[Section]:
     if flagged:
         budget += " " + _("(figure from a secondary source, to be confirmed)")
     hours = _factor_share(stage, "long_hours")
-    why = _("The three pilots funded by the FPS Social Security ended in August 2023. Since 2024 the social insurance "
-            "funds have been the first point of contact for the mental well-being of the self-employed, with {budget}.[^1] "
-            "Yet {risk} of the self-employed surveyed are at risk of burn-out").format(
-                budget=budget, risk=v("evidence.prevalence.burnout_risk"))
+    why = _("The three pilots funded by the FPS Social Security ended in August 2023; since 2024 the social insurance "
+            "funds have been the first point of contact for the mental well-being of the self-employed, with {budget}.[^1]"
+            ).format(budget=budget)
     if hours is not None:
-        why += _(", and {hours} work 50 hours a week or more").format(hours=fmt.percent(hours, 0, lang))
-    why += ".[^2]"
-    why_notes = [_(SOURCES["first_contact"]) + " " + (current.get("source") or ""), _(SOURCES["survey"])]
+        why += " " + _("Among those surveyed, {hours} work 50 hours a week or more.[^2]").format(hours=fmt.percent(hours, 0, lang))
+    source = (current.get("source") or "").split(" : ")[0]  # the publication, not its paraphrase
+    why_notes = [_(SOURCES["first_contact"]) + " " + source, _(SOURCES["survey"])]
 
     option = stage.params.plan.options.get(res.value("plan.recommended.name"))
     description = (option.description.strip() + " ") if option and option.description else ""
@@ -369,13 +378,25 @@ def _page_one(stage: Stage, res: Results, _) -> list[Section]:
     evaluation = _("No pilot measured entries into incapacity against a comparison group, so the plan's effect is taken from "
                    "published studies. An evaluation common to all funds, with a comparison group, from {first} on (ask 4) "
                    "would settle whether the plan pays back.").format(**years)
+    # run-in headings keep the five points on the first page; the annex and page 2 have the detail
     return [
-        Section(_("Why now"), 1, [Paragraph(why, footnotes=why_notes)]),
-        Section(_("What we ask"), 1, [Paragraph(ask)]),
-        Section(_("What it returns"), 1, [Paragraph(returns)]),
-        Section(_("How sure we are"), 1, [Paragraph(sure)]),
-        Section(_("The evaluation that comes with it"), 1, [Paragraph(evaluation)]),
+        _lead(_("Why now"), why, why_notes),
+        _lead(_("What we ask"), ask),
+        _lead(_("What it returns"), returns),
+        _lead(_("How sure we are"), sure),
+        _lead(_("The evaluation that comes with it"), evaluation),
     ]
+
+
+def _lead(title: str, text: str, footnotes: list[str] = ()) -> Paragraph:
+    """« **Pourquoi maintenant.** Les trois projets… »: a bold run-in heading, then the text with its footnotes."""
+    tokens: list = [Run(title + ". ", bold=True)]
+    pos = 0
+    for m in re.finditer(r"\[\^(\d+)\]", text):
+        tokens += [text[pos:m.start()], Footnote(footnotes[int(m.group(1)) - 1])]
+        pos = m.end()
+    tokens.append(text[pos:])
+    return Paragraph(tokens)
 
 
 PILOT_ROWS: list[tuple[str, str, str]] = [
@@ -428,7 +449,7 @@ def pilots_table(stage: Stage, _) -> pd.DataFrame:
             if short not in sources:
                 sources.append(short)
         name = L.code(pilot, _) if component == "programme" else L.code(component, _)
-        rows.append({_("Pilot and component"): name, _("What it did"): _(did),
+        rows.append({_("Pilot and component"): f"{name}: {_(did)}",
                      _("Published reach"): "; ".join(reach) or _("not published"),
                      _("Source"): "; ".join(sources) or fmt.MISSING})
     return pd.DataFrame(rows)
@@ -462,7 +483,7 @@ def compose_memo(stage: Stage) -> MemoContent:
     options = [
         Paragraph(options_text),
         Table(options_table(stage, _), _("The options against the reference, {first}-{last}").format(**years),
-              key="tab:options", note=reference_note),
+              key="tab:options", note=reference_note, widths_cm=[2.8] + [1.65] * 8),
     ]
     change = [Paragraph(s) for s in change_sentences(stage, _)]
 
@@ -470,7 +491,7 @@ def compose_memo(stage: Stage) -> MemoContent:
         Paragraph(_("Three pilots of {grant} each ran from September 2022 to August 2023 ([@tab:pilots]). Figures the pilots "
                     "gave as approximations stay approximations.").format(grant=v("evidence.pilots.icarius.programme_cost"))),
         Table(pilots_table(stage, _), _("The three pilots and what they reached"), key="tab:pilots",
-              footnotes=[_(SOURCES["pilot"])]),
+              footnotes=[_(SOURCES["pilot"])], widths_cm=[9.0, 4.0, 3.0]),
     ]
     low, high = res.ci("evidence.prevalence.burnout_risk")
     prevalence = _(
@@ -483,11 +504,12 @@ def compose_memo(stage: Stage) -> MemoContent:
         prevalence += " " + _("The risk rises most with {factors}.").format(factors=factors)
     evidence = [
         Paragraph(prevalence + "[^1]", footnotes=[_(SOURCES["population"])]),
-        _figure(stage, "evidence.prevalence.chart", _, 11, "fig:prevalence"),
+        _figure(stage, "evidence.prevalence.chart", _, 9.5, "fig:prevalence"),
         Paragraph(_("People accompanied in the pilots felt better afterwards, but without a comparison group the change cannot "
                     "be credited to the pilots: the cost-benefit model uses effects measured in published studies instead.")),
     ]
-    asks = NumberedList([bind(a, res, lang, where=f"memo.asks[{i}]") for i, a in enumerate(stage.params.memo.asks, 1)])
+    asks = NumberedList([bind(a, res, lang, where=f"memo.asks[{i}]", formatter=memo_format)
+                         for i, a in enumerate(stage.params.memo.asks, 1)])
     log = assumptions_log(stage, _)
     method = Paragraph(
         _("Survey answers weighted to the INASTI population; the model follows the insured self-employed year by year over "
@@ -502,7 +524,7 @@ def compose_memo(stage: Stage) -> MemoContent:
         **_shared_fields(stage, _, _("Memo")),
         key_message=KeyMessage(sentence, _key_figures(stage, res, _)),
         sections=[
-            *_page_one(stage, res, _),
+            Section(_("In short"), 1, _page_one(stage, res, _)),
             Section(_("The options compared"), 1, options),
             Section(_("What would change the decision"), 1, change),
             Section(_("The pilots"), 1, pilots),

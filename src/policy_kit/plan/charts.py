@@ -15,6 +15,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from policy_kit import formatting as fmt  # noqa: E402
+from policy_kit.legend import legend_below  # noqa: E402
 from policy_kit.economics.charts import FONT, WIDTH_IN, _money_axis, _wrap  # noqa: E402
 from policy_kit.plan.options import PlanResults, option_totals  # noqa: E402
 
@@ -46,8 +47,7 @@ def budget_impact(results: PlanResults) -> Figure:
     ax.tick_params(labelsize=FONT)
     ax.set_ylabel("Coût annuel (non actualisé)", fontsize=FONT)
     ax.set_title("Impact budgétaire par année et par option : coût brut et net", fontsize=FONT + 1)
-    ax.legend(fontsize=FONT - 2, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2)
-    fig.tight_layout()
+    legend_below(ax, fontsize=FONT - 2)
     return fig
 
 
@@ -64,9 +64,8 @@ def cases_averted(results: PlanResults) -> Figure:
     ax.tick_params(labelsize=FONT)
     ax.set_ylabel("Cas d'incapacité évités", fontsize=FONT)
     ax.set_title("Nouveaux cas d'incapacité évités par année (par rapport à l'absence de programme)", fontsize=FONT + 1)
-    ax.legend(fontsize=FONT - 2, frameon=False)
     ax.grid(alpha=0.3)
-    fig.tight_layout()
+    legend_below(ax, fontsize=FONT - 2)
     return fig
 
 
