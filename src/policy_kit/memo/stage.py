@@ -91,7 +91,7 @@ FACTOR_PHRASES = {
     "conflict_high": N_("work–family conflict"),
     "resources_low": N_("few resources"),
 }
-MEMO_CHANGES = 3  # "two or three sentences with switching values"
+MEMO_CHANGES = 2  # "two or three sentences with switching values": two keep the memo to three pages
 
 
 def _provenance(stage: Stage) -> dict:
@@ -282,14 +282,14 @@ def options_table(stage: Stage, _) -> pd.DataFrame:
     frame = frame[frame["option"] != res.value("plan.baseline")]
     years = {"first": first, "last": last}
     columns = {
-        "extra_annual_cost": _("Extra yearly cost in {last}"),
-        "extra_reach": _("Extra people reached in {last}"),
-        "cases_averted": _("Incapacity cases averted {first}-{last}"),
-        "extra_net_cost": _("Extra net budget impact {first}-{last}"),
-        "bcr_social_security": _("Returned per euro: social security"),
-        "bcr_society": _("Returned per euro: society"),
-        "p_npv_positive_society": _("Chances of paying back for society"),
-        "p_best": _("Chances of being the best option"),
+        "extra_annual_cost": _("Extra cost a year, {last}"),
+        "extra_reach": _("Extra people reached, {last}"),
+        "cases_averted": _("Cases averted {first}-{last}"),
+        "extra_net_cost": _("Extra net cost {first}-{last}"),
+        "bcr_social_security": _("Per euro: social security"),
+        "bcr_society": _("Per euro: society"),
+        "p_npv_positive_society": _("Pays back (society)"),
+        "p_best": _("Best option"),
     }
     out = {_("Option"): frame["label"].tolist()}
     for name, header in columns.items():
@@ -401,15 +401,15 @@ def _lead(title: str, text: str, footnotes: list[str] = ()) -> Paragraph:
 
 PILOT_ROWS: list[tuple[str, str, str]] = [
     # (pilot, component, what it did: catalogue message)
-    ("icarius", "programme", N_("UCM with One (CESI group) and Evoluno, funded by the FPS Social Security at the federal minister's initiative")),
-    ("icarius", "survey", N_("Well-being survey of the self-employed, with CESI")),
-    ("icarius", "website_newsletter", N_("Website and monthly newsletter")),
-    ("icarius", "linkedin", N_("LinkedIn page")),
-    ("icarius", "events", N_("Workshops and webinars")),
-    ("icarius", "app", N_("Evoluno prevention app")),
-    ("icarius", "accompaniment", N_("Accompaniment by psychologists, well-being professionals and business experts")),
-    ("liantis", "programme", N_("« Samen Sterker Ondernemen »: well-being barometer and group sessions")),
-    ("acerta", "programme", N_("« Gezond ondernemen », with Idewe: free self-scan, workshops, one-to-one consultations")),
+    ("icarius", "programme", N_("with One (CESI group) and Evoluno; funded by the FPS Social Security at the federal minister's initiative")),
+    ("icarius", "survey", N_("on the well-being of the self-employed, with CESI")),
+    ("icarius", "website_newsletter", N_("monthly newsletter")),
+    ("icarius", "linkedin", N_("regular posts")),
+    ("icarius", "events", N_("workshops and webinars")),
+    ("icarius", "app", N_("Evoluno")),
+    ("icarius", "accompaniment", N_("psychologists, well-being professionals and business experts")),
+    ("liantis", "programme", N_("« Samen Sterker Ondernemen », well-being barometer and group sessions")),
+    ("acerta", "programme", N_("« Gezond ondernemen » with Idewe, free self-scan, workshops, one-to-one consultations")),
 ]
 METRIC_PHRASES = {
     ("programme", "reached"): N_("{n} self-employed reached"),
@@ -470,20 +470,22 @@ def compose_memo(stage: Stage) -> MemoContent:
     rule = _(PLAIN_RULES[res.value("plan.decision_rule")]) if res.value("plan.decision_rule") in PLAIN_RULES else \
         L.rule_text(res.value("plan.decision_rule"), _, res.value("plan.rule_text"))
     options_text = _("The options are compared on one basis: what each adds to the reference, « {reference} » "
-                     "([@tab:options]). Recommended: {rule}, under a cap of {cap} a year.").format(
+                     "([@tab:options]). Recommended: {rule} ({cap} a year).").format(
         reference=_memo_value(res, "memo.reference.label"), rule=rule, cap=v("plan.budget_cap"))
     if res.value("plan.budget_cap_is_assumption"):
         options_text += " " + _("The cap is a working assumption, for the decision-maker to set.")
     reference_note = _("Reference « {reference} »: {cost} a year in {last}, {reach} self-employed reached, {net} net budget impact "
-                       "from {first} to {last}. Euros in millions to one decimal, people and cases to two significant figures; "
-                       "costs undiscounted, returns per euro in today's euros.").format(
+                       "from {first} to {last}. « Pays back » and « Best option »: how often, across the plausible values of the uncertain "
+                       "figures, the option returns more to society than it costs, and comes first. Euros in millions to one "
+                       "decimal, people and cases to two significant figures; costs in current euros, returns per euro in "
+                       "today's euros.").format(
         reference=_memo_value(res, "memo.reference.label"), cost=F.shown(_memo_value(res, "memo.reference.annual_cost"), "EUR", lang),
         reach=F.shown(_memo_value(res, "memo.reference.reach"), "persons", lang),
         net=F.shown(_memo_value(res, "memo.reference.net_cost"), "EUR", lang), **years)
     options = [
         Paragraph(options_text),
         Table(options_table(stage, _), _("The options against the reference, {first}-{last}").format(**years),
-              key="tab:options", note=reference_note, widths_cm=[2.8] + [1.65] * 8),
+              key="tab:options", note=reference_note, widths_cm=[3.2] + [1.6] * 8),
     ]
     change = [Paragraph(s) for s in change_sentences(stage, _)]
 
@@ -491,7 +493,7 @@ def compose_memo(stage: Stage) -> MemoContent:
         Paragraph(_("Three pilots of {grant} each ran from September 2022 to August 2023 ([@tab:pilots]). Figures the pilots "
                     "gave as approximations stay approximations.").format(grant=v("evidence.pilots.icarius.programme_cost"))),
         Table(pilots_table(stage, _), _("The three pilots and what they reached"), key="tab:pilots",
-              footnotes=[_(SOURCES["pilot"])], widths_cm=[9.0, 4.0, 3.0]),
+              footnotes=[_(SOURCES["pilot"])], widths_cm=[8.4, 3.8, 3.8]),
     ]
     low, high = res.ci("evidence.prevalence.burnout_risk")
     prevalence = _(
@@ -504,7 +506,7 @@ def compose_memo(stage: Stage) -> MemoContent:
         prevalence += " " + _("The risk rises most with {factors}.").format(factors=factors)
     evidence = [
         Paragraph(prevalence + "[^1]", footnotes=[_(SOURCES["population"])]),
-        _figure(stage, "evidence.prevalence.chart", _, 9.5, "fig:prevalence"),
+        _figure(stage, "evidence.prevalence.chart", _, 8, "fig:prevalence"),
         Paragraph(_("People accompanied in the pilots felt better afterwards, but without a comparison group the change cannot "
                     "be credited to the pilots: the cost-benefit model uses effects measured in published studies instead.")),
     ]
