@@ -260,9 +260,10 @@ def record_memo_figures(stage: Stage) -> Results:
     and returns what the memo may quote: the earlier stages' results and these."""
     frame = memo_figures(stage)
     res = stage.inputs
-    roles = {res.value("plan.recommended.name"): "recommended", res.value("plan.baseline"): "reference"}
+    recommended, reference = res.value("plan.recommended.name"), res.value("plan.baseline")
     for row in frame.to_dict("records"):
-        for prefix in [f"option.{row['option']}"] + ([roles[row["option"]]] if row["option"] in roles else []):
+        roles = [role for role, name in (("recommended", recommended), ("reference", reference)) if name == row["option"]]
+        for prefix in [f"option.{row['option']}", *roles]:
             stage.rec.scalar(f"{prefix}.label", row["label"], origin="params")
             for name, unit in F.UNITS.items():
                 value = row[name]
@@ -326,7 +327,7 @@ def _key_figures(stage: Stage, res: Results, _) -> list[KeyFigure]:
     return figures
 
 
-def _page_one(stage: Stage, res: Results, _) -> list[Section]:
+def _page_one(stage: Stage, res: Results, _) -> list[Paragraph]:
     """Why now; the ask as an increment over the reference; what it returns; how sure; the evaluation."""
     lang = stage.params.meta.language
     v = lambda key: format_result(res, key, lang)  # noqa: E731
@@ -346,6 +347,8 @@ def _page_one(stage: Stage, res: Results, _) -> list[Section]:
     source = (current.get("source") or "").split(" : ")[0]  # the publication, not its paraphrase
     why_notes = [_(SOURCES["first_contact"]) + " " + source, _(SOURCES["survey"])]
 
+    if _keeps_reference(res):
+        return _page_one_reference(stage, res, _, why, why_notes, years)
     option = stage.params.plan.options.get(res.value("plan.recommended.name"))
     description = (option.description.strip() + " ") if option and option.description else ""
     ask = _("« {label} ». {description}It costs {extra} a year more in {last} than the reference, « {reference} », which "
@@ -386,6 +389,27 @@ def _page_one(stage: Stage, res: Results, _) -> list[Section]:
         _lead(_("How sure we are"), sure),
         _lead(_("The evaluation that comes with it"), evaluation),
     ]
+
+
+def _keeps_reference(res: Results) -> bool:
+    """The decision rule picks the reference itself (e.g. under a tight cap): there is no increment to ask for."""
+    return res.value("plan.recommended.name") == res.value("plan.baseline")
+
+
+def _page_one_reference(stage: Stage, res: Results, _, why: str, why_notes: list[str], years: dict) -> list[Paragraph]:
+    lang = stage.params.meta.language
+    reference = _memo_value(res, "memo.reference.label")
+    ask = _("Under the cap of {cap} a year, no option returns more to society than the reference, « {reference} », which "
+            "spends {reference_cost} a year in the model: we recommend keeping it, and weighing a higher cap against Table 1.").format(
+                cap=format_result(res, "plan.budget_cap", lang), reference=reference,
+                reference_cost=F.shown(_memo_value(res, "memo.reference.annual_cost"), "EUR", lang))
+    returns = _("The reference adds no cost and no return of its own; Table 1 gives what each option would add to it.")
+    sure = _("The reference is the best option {odds}.").format(odds=F.in_ten(_memo_value(res, "memo.reference.p_best"), _))
+    evaluation = _("No pilot measured entries into incapacity against a comparison group, so the plan's effect is taken from "
+                   "published studies. An evaluation common to all funds, with a comparison group, from {first} on (ask 4) "
+                   "would settle whether the plan pays back.").format(**years)
+    return [_lead(_("Why now"), why, why_notes), _lead(_("What we ask"), ask), _lead(_("What it returns"), returns),
+            _lead(_("How sure we are"), sure), _lead(_("The evaluation that comes with it"), evaluation)]
 
 
 def _lead(title: str, text: str, footnotes: list[str] = ()) -> Paragraph:
@@ -466,6 +490,10 @@ def compose_memo(stage: Stage) -> MemoContent:
         "for « {label} », {extra} a year more than the reference in {last}."
     ).format(risk=v("evidence.prevalence.burnout_risk"), label=_memo_value(res, "memo.recommended.label"),
              extra=F.shown(_memo_value(res, "memo.recommended.extra_annual_cost"), "EUR", lang), last=years["last"])
+    if _keeps_reference(res):
+        sentence = _("The pilots ended in August 2023 and {risk} of the self-employed surveyed are at risk of burn-out; under "
+                     "a cap of {cap} a year, no option does better than the reference, « {label} ».").format(
+            risk=v("evidence.prevalence.burnout_risk"), cap=v("plan.budget_cap"), label=_memo_value(res, "memo.reference.label"))
 
     rule = _(PLAIN_RULES[res.value("plan.decision_rule")]) if res.value("plan.decision_rule") in PLAIN_RULES else \
         L.rule_text(res.value("plan.decision_rule"), _, res.value("plan.rule_text"))
@@ -865,7 +893,9 @@ def check(stage: Stage) -> Finding:
     terms = jargon.patterns(lang, stage.params.memo.jargon)
     shared = dict(recorded_numbers=numbers, language=lang, min_cell=stage.params.evidence.min_cell,
                   count_header=count_header, jargon=terms)
-    check_or_raise(stage.run_dir / MEMO_FILE, key_table="tab:options", key_box=translator(lang)("Key message"), **shared)
+    # the key figures summarise the recommended option's row of Table 1, which lists no row for the reference itself
+    key_table = None if _keeps_reference(stage.inputs) else "tab:options"
+    check_or_raise(stage.run_dir / MEMO_FILE, key_table=key_table, key_box=translator(lang)("Key message"), **shared)
     check_or_raise(stage.run_dir / ANNEX_FILE, glossary_key="tab:glossary", **shared)
     problems = check_counts(stage.run_dir / MEMO_FILE, stage.run_dir / ANNEX_FILE, lang)
     if problems:
