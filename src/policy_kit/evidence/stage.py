@@ -131,9 +131,12 @@ def subgroups_step(stage: Stage, survey: SurveyData, weights: pd.Series) -> Find
     return Finding("Sous-groupes", lines, shown, figure, safe)
 
 
-def risk_factors_step(stage: Stage, survey: SurveyData) -> Finding:
-    table = odds_ratios(survey.frame, cutoffs=_cutoffs(stage))
-    stage.rec.table("risk_factors.odds_ratios", table, caption="Facteurs de risque du burn-out (rapports de cotes)")
+def risk_factors_step(stage: Stage, survey: SurveyData, weights: pd.Series) -> Finding:
+    # survey-weighted, like the prevalence: the sample over-represents some groups
+    table = odds_ratios(survey.frame, weights, cutoffs=_cutoffs(stage))
+    stage.rec.table("risk_factors.odds_ratios", table,
+                    caption="Facteurs de risque du burn-out (rapports de cotes, régression logistique pondérée, erreurs robustes)")
+    stage.rec.scalar("risk_factors.method", table.attrs["method"], origin="survey")
     for row in table.itertuples():
         stage.rec.scalar(f"risk_factors.{row.factor}", row.odds_ratio, unit="ratio", ci=(row.ci_low, row.ci_high), origin="survey")
     lines = commentary.comment_odds_ratios(table)

@@ -208,7 +208,7 @@ COLUMNS: dict[str, Column] = {
 }
 # Tables whose column names are data, not labels: option codes (labelled from params) and the
 # grid values of the two-way analysis (formatted as the parameter they belong to).
-DATA_COLUMNS = {"economics.psa.ceac": "option codes", "economics.sensitivity.two_way": "parameter values"}
+DATA_COLUMNS = {"plan.psa.ceac": "option codes", "plan.sensitivity.two_way": "parameter values"}
 
 # Where one name means something else in one table.
 TABLE_COLUMNS: dict[str, dict[str, Column]] = {
@@ -216,9 +216,13 @@ TABLE_COLUMNS: dict[str, dict[str, Column]] = {
     "evidence.risk_factors.odds_ratios": {"ci_low": Column(N_("Lower bound"), "ratio"),
                                           "ci_high": Column(N_("Upper bound"), "ratio")},
     "evidence.pilots.prepost": {"group": Column(N_("Pilot"), "code"), "n": Column(N_("Participants"), "count")},
-    "economics.sensitivity.one_way": {"label_fr": Column(N_("Parameter"), "text")},
-    "economics.sensitivity.switching": {"label_fr": Column(N_("Parameter"), "text"),
+    "plan.sensitivity.one_way": {"label_fr": Column(N_("Parameter"), "text")},
+    "plan.sensitivity.switching": {"label_fr": Column(N_("Parameter"), "text"),
                                         "value": Column(N_("Switching value"), "param")},
+    "economics.results.table": {"cases_averted": Column(N_("Cases averted, undiscounted"), "count"),
+                                "cost_per_case_averted": Column(N_("Cost per case averted (discounted cases)"), "money")},
+    "economics.results.incremental": {"effect": Column(N_("Cases averted, discounted"), "count"),
+                                      "inc_effect": Column(N_("Incremental cases averted, discounted"), "count")},
     "plan.what_would_change": {"label_fr": Column(N_("Parameter"), "text"),
                                "value": Column(N_("Nearest switching value"), "param")},
 }
@@ -411,6 +415,10 @@ STATES: dict[str, str] = {
 }
 PARAMETERS: dict[str, str] = {
     "population": N_("the insured population"),
+    "population_dynamics.growth": N_("the yearly growth of the insured population"),
+    "population_dynamics.invalidity_at_start": N_("the number of self-employed in mental invalidity at the start"),
+    "incidence.all_causes": N_("the yearly incidence of primary incapacity (all causes)"),
+    "incidence.mental_share": N_("the mental share of primary incapacities"),
     "risk_prevalence": N_("the prevalence of burn-out risk"),
     "allowance.daily_rate": N_("the daily allowance"),
     "allowance.paid_days_per_year": N_("the number of paid days a year"),
@@ -485,14 +493,14 @@ CAPTIONS: dict[str, str] = {
     "evidence.pilots.funnels": N_("From people reached to completed pathways, by pilot"),
     "evidence.pilots.prepost": N_("Before/after change of the accompanied participants"),
     "evidence.survey.dropped_by_reason": N_("Survey answers dropped, by reason"),
-    "economics.results.table": N_("Results by component and for the combined plan"),
+    "economics.results.table": N_("Results of each component alone, against no programme"),
     "economics.results.incremental": N_("Incremental analysis: cost per incapacity case averted"),
     "economics.results.streams": N_("Cumulative discounted net benefit by year and option"),
-    "economics.sensitivity.one_way": N_("One-way sensitivity analysis of the net present value"),
-    "economics.sensitivity.switching": N_("Switching values of the net present value"),
-    "economics.sensitivity.two_way": N_("Net present value of the plan as the two most influential parameters vary"),
-    "economics.psa.summary": N_("Probabilistic analysis: means and 95 % intervals"),
-    "economics.psa.ceac": N_("Probability that each option is the best, by value given to a case averted"),
+    "plan.sensitivity.one_way": N_("One-way sensitivity analysis of the net present value"),
+    "plan.sensitivity.switching": N_("Switching values of the net present value"),
+    "plan.sensitivity.two_way": N_("Net present value of the recommended option against the reference as the two most influential parameters vary"),
+    "plan.psa.summary": N_("Probabilistic analysis: means and 95 % intervals"),
+    "plan.psa.ceac": N_("Probability that each option is the best, by value given to a case averted"),
     "plan.summary": N_("Comparison of the options"),
     "plan.ranking": N_("Ranking under the decision rule"),
     "plan.p_best": N_("Probability that each option is the best"),
@@ -503,9 +511,9 @@ CAPTIONS: dict[str, str] = {
     "evidence.subgroups.chart": N_("Burn-out risk by subgroup"),
     "evidence.pilots.funnel_chart": N_("Accompaniment: from people referred to completed pathways"),
     "evidence.pooled.forest": N_("Effect of the accompaniment by pilot and pooled effect"),
-    "economics.sensitivity.tornado": N_("Parameters that move the plan's net present value most"),
-    "economics.psa.ce_plane": N_("Cost-effectiveness plane: cost and cases averted of each draw"),
-    "economics.psa.ceac_chart": N_("Probability that each option is the best, by value given to a case averted"),
+    "plan.sensitivity.tornado": N_("Parameters that move the recommended option's net present value against the reference most"),
+    "plan.psa.ce_plane": N_("Cost-effectiveness plane: cost and cases averted of each draw"),
+    "plan.psa.ceac_chart": N_("Probability that each option is the best, by value given to a case averted"),
     "plan.budget_chart": N_("Yearly budget impact by option, gross and net of allowances avoided"),
     "plan.cases_chart": N_("Incapacity cases averted by year and option"),
     "plan.comparison_chart": N_("Net present value of each option and its 95 % interval"),
@@ -515,9 +523,9 @@ ALT_TEXTS: dict[str, str] = {
     "evidence.subgroups.chart": N_("Horizontal bars of the weighted burn-out risk by gender, sector, region and working hours; cells of fewer than {min_cell} respondents are hidden"),
     "evidence.pilots.funnel_chart": N_("Funnel by pilot: people referred, accompanied and pathways completed"),
     "evidence.pooled.forest": N_("Forest plot: before/after effect of each pilot with its interval, and a diamond for the pooled effect"),
-    "economics.sensitivity.tornado": N_("Tornado chart: change in the plan's net present value when each parameter moves from its low to its high bound"),
-    "economics.psa.ce_plane": N_("Scatter of the probabilistic draws: programme cost on the vertical axis, incapacity cases averted on the horizontal axis, by option"),
-    "economics.psa.ceac_chart": N_("Acceptability curves: probability that each option is the most worthwhile as a function of the value given to a case averted"),
+    "plan.sensitivity.tornado": N_("Tornado chart: change in the recommended option's net present value against the reference when each parameter moves from its low to its high bound"),
+    "plan.psa.ce_plane": N_("Scatter of the probabilistic draws: programme cost on the vertical axis, incapacity cases averted on the horizontal axis, by option"),
+    "plan.psa.ceac_chart": N_("Acceptability curves: probability that each option is the most worthwhile as a function of the value given to a case averted"),
     "plan.budget_chart": N_("Bars by year and option: gross yearly cost and cost net of incapacity allowances avoided, in undiscounted euros"),
     "plan.cases_chart": N_("Lines by option of the new primary incapacity cases averted each year"),
     "plan.comparison_chart": N_("Points and intervals of the net present value of each option against the reference situation, with the budget cap"),
