@@ -264,6 +264,7 @@ def _masks(language: str) -> list[re.Pattern]:
         re.compile(r"\b\d{4}-\d{2}-\d{2}\b"),  # ISO date
         re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b"),
         re.compile(r"\b\d+(?:\.\d+){2,}\b"),  # version
+        re.compile(r"\b\d+(?:[.,]\d+)?(?:e|er|ère|ème|th|st|nd|rd|de|ste)\b"),  # ordinal: « 97,5e centile »
         re.compile(r"\b\d{1,2}[:h]\d{2}\b"),  # time
         re.compile(rf"\b\d{{1,2}}(?:er|e)?{_GAP}+(?:{months})\b\.?(?:{_GAP}+\d{{4}})?", re.IGNORECASE),  # date
         re.compile(rf"\b(?:{months}){_GAP}+\d{{4}}\b", re.IGNORECASE),  # « novembre 2026 »

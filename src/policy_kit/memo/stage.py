@@ -261,8 +261,14 @@ def record_memo_figures(stage: Stage) -> Results:
     frame = memo_figures(stage)
     res = stage.inputs
     recommended, reference = res.value("plan.recommended.name"), res.value("plan.baseline")
+    # the option the memo weighs against the reference: the recommended one, or the best of the others when the
+    # reference itself is recommended
+    others = [n for n in frame["option"] if n != reference]
+    alternative = recommended if recommended != reference else max(
+        others, key=lambda n: F.perspective_value(res, n, "society", "npv", stage.params.economics.perspective) or float("-inf"))
     for row in frame.to_dict("records"):
-        roles = [role for role, name in (("recommended", recommended), ("reference", reference)) if name == row["option"]]
+        roles = [role for role, name in (("recommended", recommended), ("reference", reference), ("alternative", alternative))
+                 if name == row["option"]]
         for prefix in [f"option.{row['option']}", *roles]:
             stage.rec.scalar(f"{prefix}.label", row["label"], origin="params")
             for name, unit in F.UNITS.items():
@@ -320,8 +326,10 @@ def _key_figures(stage: Stage, res: Results, _) -> list[KeyFigure]:
              "reference": _memo_value(res, "memo.reference.label")}
     figures = []
     for key in stage.params.memo.key_figures:
+        if _keeps_reference(res) and key.startswith("memo.recommended."):
+            key = key.replace("memo.recommended.", "memo.alternative.", 1)  # what an extension would add
         entry = res.entry(key)
-        label, note = KEY_FIGURE_LABELS.get(key, (entry.get("label") or key, ""))
+        label, note = KEY_FIGURE_LABELS.get(key.replace("memo.alternative.", "memo.recommended.", 1), (entry.get("label") or key, ""))
         figures.append(KeyFigure(_(label).format(**years), F.shown(entry.get("value"), entry.get("unit", ""), lang),
                                  _(note).format(**years) if note else ""))
     return figures
@@ -400,11 +408,18 @@ def _page_one_reference(stage: Stage, res: Results, _, why: str, why_notes: list
     lang = stage.params.meta.language
     reference = _memo_value(res, "memo.reference.label")
     ask = _("Under the cap of {cap} a year, no option returns more to society than the reference, « {reference} », which "
-            "spends {reference_cost} a year in the model: we recommend keeping it, and weighing a higher cap against Table 1.").format(
+            "spends {reference_cost} a year in the model: we recommend securing it, and extending it only once an evaluation shows "
+            "that an extension pays back.").format(
                 cap=format_result(res, "plan.budget_cap", lang), reference=reference,
                 reference_cost=F.shown(_memo_value(res, "memo.reference.annual_cost"), "EUR", lang))
-    returns = _("The reference adds no cost and no return of its own; Table 1 gives what each option would add to it.")
-    sure = _("The reference is the best option {odds}.").format(odds=F.in_ten(_memo_value(res, "memo.reference.p_best"), _))
+    s = lambda key: F.shown(_memo_value(res, key), res.entry(key).get("unit", ""), lang)  # noqa: E731
+    returns = _("The best extension, « {label} », would cost {extra} a year more in {last}; for each euro it would return "
+                "{ss} to social security and {soc} to society.").format(
+        label=_memo_value(res, "memo.alternative.label"), extra=s("memo.alternative.extra_annual_cost"),
+        ss=s("memo.alternative.bcr_social_security"), soc=s("memo.alternative.bcr_society"), **years)
+    sure = _("The reference is the best option {odds}; « {label} » pays back for society {payback}.").format(
+        odds=F.in_ten(_memo_value(res, "memo.reference.p_best"), _), label=_memo_value(res, "memo.alternative.label"),
+        payback=F.in_ten(_memo_value(res, "memo.alternative.p_npv_positive_society"), _))
     evaluation = _("No pilot measured entries into incapacity against a comparison group, so the plan's effect is taken from "
                    "published studies. An evaluation common to all funds, with a comparison group, from {first} on (ask 4) "
                    "would settle whether the plan pays back.").format(**years)
@@ -492,8 +507,10 @@ def compose_memo(stage: Stage) -> MemoContent:
              extra=F.shown(_memo_value(res, "memo.recommended.extra_annual_cost"), "EUR", lang), last=years["last"])
     if _keeps_reference(res):
         sentence = _("The pilots ended in August 2023 and {risk} of the self-employed surveyed are at risk of burn-out; under "
-                     "a cap of {cap} a year, no option does better than the reference, « {label} ».").format(
-            risk=v("evidence.prevalence.burnout_risk"), cap=v("plan.budget_cap"), label=_memo_value(res, "memo.reference.label"))
+                     "a cap of {cap} a year, no option does better than the reference, « {label} »: we propose to secure it and "
+                     "to tie any extension to an evaluation. The best extension, « {alternative} »:").format(
+            risk=v("evidence.prevalence.burnout_risk"), cap=v("plan.budget_cap"), label=_memo_value(res, "memo.reference.label"),
+            alternative=_memo_value(res, "memo.alternative.label"))
 
     rule = _(PLAIN_RULES[res.value("plan.decision_rule")]) if res.value("plan.decision_rule") in PLAIN_RULES else \
         L.rule_text(res.value("plan.decision_rule"), _, res.value("plan.rule_text"))
@@ -968,6 +985,8 @@ def _column_numbers(frame: pd.DataFrame) -> list[float]:
 def recorded_numbers(stage: Stage) -> list:
     """Every number the run recorded (scalars, table cells) or took as input (params, discount rates), for the checker."""
     numbers: list = _params_numbers(stage.params)
+    _ = translator(stage.params.meta.language)
+    numbers += [_(label) for label in L.CODES.values()]  # category bounds (« 50 à 69 h ») are labels, not results
     log = assumptions_log(stage)  # the annex counts the params it logs
     numbers += [len(log), int(log["assumption"].sum())]
     schedule = load_discount_schedule(stage.params.economics.discount_schedule)
@@ -1012,9 +1031,7 @@ def check(stage: Stage) -> Finding:
     terms = jargon.patterns(lang, stage.params.memo.jargon)
     shared = dict(recorded_numbers=numbers, language=lang, min_cell=stage.params.evidence.min_cell,
                   count_header=count_header, jargon=terms)
-    # the key figures summarise the recommended option's row of Table 1, which lists no row for the reference itself
-    key_table = None if _keeps_reference(stage.inputs) else "tab:options"
-    check_or_raise(stage.run_dir / MEMO_FILE, key_table=key_table, key_box=translator(lang)("Key message"), **shared)
+    check_or_raise(stage.run_dir / MEMO_FILE, key_table="tab:options", key_box=translator(lang)("Key message"), **shared)
     check_or_raise(stage.run_dir / ANNEX_FILE, glossary_key="tab:glossary", **shared)
     problems = check_counts(stage.run_dir / MEMO_FILE, stage.run_dir / ANNEX_FILE, lang)
     if problems:
