@@ -12,13 +12,17 @@ from matplotlib.legend import Legend
 
 
 def legend_below(ax: Axes, *, ncol: int = 2, fontsize: float = 8, **kwargs) -> Legend | None:
-    """The axes' legend, centred under the x axis; the figure is laid out again to make room for it."""
+    """The axes' legend, centred under the x axis (beside the axes for a constrained layout, whose foot holds a
+    note); the figure is laid out again to make room for it."""
     handles, labels = ax.get_legend_handles_labels()
     if not handles:
         return None
     fig = ax.figure
-    if isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):  # the layout keeps a figure legend clear
-        return fig.legend(handles, labels, loc="outside lower center", ncol=ncol, fontsize=fontsize, frameon=False, **kwargs)
+    if max(len(label) for label in labels) > 45:
+        ncol = 1  # long labels side by side would be wider than the figure and squeeze the plot
+    if isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
+        # the layout keeps a figure legend clear of the axes; on the right, it leaves the bottom to the footnote
+        return fig.legend(handles, labels, loc="outside right upper", ncol=1, fontsize=fontsize, frameon=False, **kwargs)
     legend = ax.legend(handles, labels, loc="upper center", ncol=ncol, fontsize=fontsize, frameon=False, **kwargs)
     for _ in range(3):  # the layout moves the axes, which moves the tick labels the legend sits under
         fig.tight_layout()
