@@ -49,7 +49,8 @@ def test_memo_headline_figures_equal_results_json(default_run):
     text = _memo_text(result.run_dir / "memo.docx")
     document = docx.Document(result.run_dir / "memo.docx")
     key_box = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
-    for key in ("memo.recommended.extra_annual_cost", "memo.recommended.bcr_society", "memo.recommended.cases_averted"):
+    role = "alternative" if results.value("plan.recommended.name") == results.value("plan.baseline") else "recommended"
+    for key in (f"memo.{role}.extra_annual_cost", f"memo.{role}.bcr_society", f"memo.{role}.cases_averted"):
         assert shown(results.value(key), results.entry(key)["unit"], "fr") in key_box, key
     assert fmt.typography(results.value("plan.recommended.label")) in text  # French spacing: « léger : » has a no-break space
     low, high = results.ci("evidence.prevalence.burnout_risk")

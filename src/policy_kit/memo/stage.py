@@ -759,7 +759,8 @@ def _glossary(stage: Stage, _) -> Section:
     frame = pd.DataFrame({_("Term"): [L.capitalise(t) for t, _d in rows], _("Definition"): [d for _t, d in rows]})
     return Section(_("Glossary"), 1, [
         Paragraph(_("The memo speaks plain words; this annex uses the technical terms below, each defined here once.")),
-        Table(frame, _("Technical terms"), key="tab:glossary", alignments={_("Term"): "left", _("Definition"): "left"}),
+        Table(frame, _("Technical terms"), key="tab:glossary", alignments={_("Term"): "left", _("Definition"): "left"},
+              widths_cm=[4.5, 11.5]),
     ])
 
 
