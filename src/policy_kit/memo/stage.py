@@ -713,6 +713,7 @@ def _annex_texts(stage: Stage, _) -> dict[str, list]:
     v = lambda key, exact=True: _value(stage, key, exact=exact)  # noqa: E731
     low, high = res.ci("evidence.prevalence.burnout_risk")
     effect_low, effect_high = res.ci("evidence.pooled.effect")
+    pooled = _pilots_pooled(stage, _, lang)
     texts = {
         "evidence.survey": [Paragraph(_(
             "{n} answers, weighted by raking to the INASTI margins below: effective sample size {n_eff}, design effect "
@@ -721,10 +722,12 @@ def _annex_texts(stage: Stage, _) -> dict[str, list]:
         "evidence.prevalence": [Paragraph(_(
             "Weighted prevalence of burn-out risk: {p} (95 % interval {low} to {high}).").format(
                 p=v("evidence.prevalence.burnout_risk"), low=fmt.percent(low, 1, lang), high=fmt.percent(high, 1, lang)))],
-        "evidence.pilots": [Paragraph(_(
+        "evidence.pilots": [Paragraph((_(
             "Pooled effect of the accompaniment across the three pilots (random effects): {effect} (95 % interval {low} to "
-            "{high}). Without a control group, this before/after change is an upper bound.").format(
-                effect=fmt.number(res.value("evidence.pooled.effect"), 2, lang), low=fmt.number(effect_low, 2, lang),
+            "{high}). Without a control group, this before/after change is an upper bound.") if pooled is None else _(
+            "Pooled effect of the accompaniment across the pilots with before/after data ({pilots}; random effects): {effect} "
+            "(95 % interval {low} to {high}). Without a control group, this before/after change is an upper bound.")).format(
+                pilots=pooled, effect=fmt.number(res.value("evidence.pooled.effect"), 2, lang), low=fmt.number(effect_low, 2, lang),
                 high=fmt.number(effect_high, 2, lang)))],
         "plan.psa": [Paragraph(_(
             "{draws} draws, each parameter from a distribution fitted to its range. Against the reference, the net "
@@ -736,14 +739,28 @@ def _annex_texts(stage: Stage, _) -> dict[str, list]:
     return texts
 
 
+def _pilots_pooled(stage: Stage, _, lang: str) -> str | None:
+    """The pilots whose before/after data were pooled, named, when some pilot had none; None when all were pooled."""
+    res = stage.inputs
+    if res.value("evidence.pooled.pilots") >= res.value("evidence.pilots.count"):
+        return None
+    codes = res.value("evidence.pooled.pilot_codes").split(",")
+    return format_list([L.code(c, _) for c in codes], locale=lang)
+
+
 def _methods(stage: Stage, _) -> Section:
     res = stage.inputs
     rule = L.rule_text(res.value("plan.decision_rule"), _, res.value("plan.rule_text"))
+    pooled = _pilots_pooled(stage, _, stage.params.meta.language)
     return Section(_("Methods"), 1, [
         Paragraph(_("Evidence: the survey is weighted by raking to INASTI margins (gender, region, activity, sector) with trimmed "
                     "weights; intervals are Wilson intervals on the Kish effective sample size. Risk factors come from a "
                     "survey-weighted logistic regression with robust (HC1) standard errors. The three pilots are pooled by a "
-                    "random-effects meta-analysis.")),
+                    "random-effects meta-analysis.") if pooled is None else
+                  _("Evidence: the survey is weighted by raking to INASTI margins (gender, region, activity, sector) with trimmed "
+                    "weights; intervals are Wilson intervals on the Kish effective sample size. Risk factors come from a "
+                    "survey-weighted logistic regression with robust (HC1) standard errors. The pilots with before/after data "
+                    "({pilots}) are pooled by a random-effects meta-analysis.").format(pilots=pooled)),
         *_model_structure(stage, _),
         Paragraph(_("Time horizon {first} to {last}; discounting: {schedule}.").format(
             first=res.value("economics.horizon.first_year"), last=res.value("economics.horizon.last_year"),
@@ -872,7 +889,7 @@ def _validation(stage: Stage, _) -> Section:
             _("Parameter"): [L.capitalise(ctx.parameter(n)) for n in inputs["parameter"]],
             _("Distribution"): [_(DISTRIBUTIONS.get(d, d)) for d in inputs["distribution"]],
             _("Range"): [f"{fmt_p(lo, n)} – {fmt_p(hi, n)}" for lo, hi, n in zip(inputs["low"], inputs["high"], inputs["parameter"])],
-            _("Draws, 2.5th to 97.5th percentile"): [f"{fmt_p(lo, n)} – {fmt_p(hi, n)}"
+            _("Range of the draws"): [f"{fmt_p(lo, n)} – {fmt_p(hi, n)}"
                                                      for lo, hi, n in zip(inputs["q025"], inputs["q975"], inputs["parameter"])],
             _("Mean of the draws"): [fmt_p(x, n) for x, n in zip(inputs["mean"], inputs["parameter"])],
         })
