@@ -17,7 +17,7 @@ from policy_kit.params.plan import OptionComponent, PlanOption, PlanParams  # no
 
 Language = Literal["fr", "nl", "en"]
 # the dotted key of a recorded result of a stage before the memo (see policy_kit.records)
-PLACEHOLDER = re.compile(r"^(evidence|economics|plan)(\.[a-z0-9_]+)+$")
+PLACEHOLDER = re.compile(r"^(evidence|economics|plan|memo)(\.[a-z0-9_]+)+$")  # memo.*: the memo's figures against the reference
 
 
 class Strict(BaseModel):
