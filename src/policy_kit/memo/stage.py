@@ -549,11 +549,16 @@ def compose_memo(stage: Stage) -> MemoContent:
     factors = _risk_factors(stage, _)
     if factors:
         prevalence += " " + _("The risk rises most with {factors}.").format(factors=factors)
+    pooled = _pilots_pooled(stage, _, lang)  # named when some pilot had no before/after data
     evidence = [
         Paragraph(prevalence + "[^1]", footnotes=[_(SOURCES["population"])]),
         _figure(stage, "evidence.prevalence.chart", _, 8, "fig:prevalence"),
         Paragraph(_("People accompanied in the pilots felt better afterwards, but without a comparison group the change cannot "
-                    "be credited to the pilots: the cost-benefit model uses effects measured in published studies instead.")),
+                    "be credited to the pilots: the cost-benefit model uses effects measured in published studies instead.")
+                  if pooled is None else
+                  _("In the pilots that measured before and after ({pilots}), people accompanied felt better afterwards, but "
+                    "without a comparison group the change cannot be credited to the pilots: the cost-benefit model uses effects "
+                    "measured in published studies instead.").format(pilots=pooled)),
     ]
     asks = NumberedList([bind(a, res, lang, where=f"memo.asks[{i}]", formatter=memo_format)
                          for i, a in enumerate(stage.params.memo.asks, 1)])
