@@ -259,9 +259,14 @@ def _execute(step: Step, root: Path, staging: Path, params_path: Path, params: P
     import papermill as pm
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
+    import nbformat
+
+    from policy_kit.notebook import localise
+
     (staging / "notebooks").mkdir(exist_ok=True)
+    notebook = localise(nbformat.read(root / "notebooks" / step.notebook, as_version=4), params.meta.language)
     pm.execute_notebook(
-        str(root / "notebooks" / step.notebook),
+        notebook,
         str(staging / "notebooks" / step.notebook),
         parameters={
             "params_file": str(params_path),
@@ -413,8 +418,8 @@ def _step_keys(root: Path, params: Params, prov: dict) -> list[str]:
             params_sections={section: dumped[section] for section in step.reads},
             data_hashes=prov["data_sha256"],
             upstream=upstream,
-            # the memo prints the provenance, so it is an input of that step only
-            extra={"provenance": prov} if step.stage == "memo" else None,
+            # every notebook's text and tables read in the scenario's language; the memo prints the provenance
+            extra={"language": dumped["meta"]["language"], **({"provenance": prov} if step.stage == "memo" else {})},
         )
         keys.append(upstream)
     return keys
