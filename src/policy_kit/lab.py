@@ -138,7 +138,10 @@ class FindingView:
         for table in shown_tables:
             out += _table(table.data, table.caption, table.note)
         if not shown_tables and isinstance(finding.table, pd.DataFrame):
-            out += _table(labelled(finding.table, context), None, None)
+            # before the plan stage, an option is one of the cost-benefit model's; from it on, one of the plan's
+            plan_on = self.stage.name in ("plan", "memo")
+            codes = {**context.model_options, **(context.plan_options if plan_on else {})}
+            out += _table(labelled(finding.table, context, codes), None, None)
         for key in figures:
             out += _chart(self.stage.run_dir / entries[key]["path"], _caption(context, key, entries[key]))
         if not figures and finding.figure is not None:
@@ -187,8 +190,10 @@ def _caption(context, key: str, entry: dict) -> str:
     return L.caption(key, entry, context._)
 
 
-def labelled(frame: pd.DataFrame, context) -> pd.DataFrame:
-    """A table no view knows, labelled and formatted by its column names as the annex does."""
+def labelled(frame: pd.DataFrame, context, codes: dict[str, str] | None = None) -> pd.DataFrame:
+    """A table no view knows, labelled and formatted by its column names as the annex does.
+
+    `codes` labels the option codes in its cells (the cost-benefit model's or the plan's options)."""
     from policy_kit.memo import labels as L
 
     out = {}
@@ -201,7 +206,6 @@ def labelled(frame: pd.DataFrame, context) -> pd.DataFrame:
         scale = L.money_scale(values) if kind == "money" else "unit"
         # a name no label knows is shown as it is (the step's own French header, or none)
         header = L.header("", str(name), context._, **context.years) if str(name) in L.COLUMNS else str(name)
-        codes = {**context.model_options, **context.plan_options}  # option codes as params label them
         out[header] = [L.format_cell(v, kind, context.language, context._, scale=scale, codes=codes) for v in values]
     return pd.DataFrame(out)
 
