@@ -30,6 +30,7 @@ from policy_kit.notebook import open_stage as _open
 KERNEL_NAME = "policy-kit"
 KERNEL_DISPLAY_NAME = "Python (policy_kit)"
 SCREEN_DPI = 96  # CSS pixels per inch: a chart shows at the size it prints
+ALT = "alt"  # key of a chart's alternative text in its output metadata (see runner.export_html)
 
 
 class OutOfOrder(UserError):
@@ -143,7 +144,8 @@ class FindingView:
             codes = {**context.model_options, **(context.plan_options if plan_on else {})}
             out += _table(labelled(finding.table, context, codes), None, None)
         for key in figures:
-            out += _chart(self.stage.run_dir / entries[key]["path"], _caption(context, key, entries[key]))
+            out += _chart(self.stage.run_dir / entries[key]["path"], _caption(context, key, entries[key]),
+                          _alt(context, key, entries[key], self.stage.params.evidence.min_cell))
         if not figures and finding.figure is not None:
             for fig in finding.figure if isinstance(finding.figure, (list, tuple)) else [finding.figure]:
                 out += _chart(_png(fig), None)
@@ -190,6 +192,12 @@ def _caption(context, key: str, entry: dict) -> str:
     return L.caption(key, entry, context._)
 
 
+def _alt(context, key: str, entry: dict, min_cell: int) -> str:
+    from policy_kit.memo import labels as L
+
+    return L.alt_text(key, entry, context._, min_cell=min_cell)
+
+
 def labelled(frame: pd.DataFrame, context, codes: dict[str, str] | None = None) -> pd.DataFrame:
     """A table no view knows, labelled and formatted by its column names as the annex does.
 
@@ -232,8 +240,8 @@ def _table(data: pd.DataFrame, caption: str | None, note: str | None) -> list[tu
     return out
 
 
-def _chart(png: Path | bytes, caption: str | None) -> list[tuple[dict, dict]]:
-    """The PNG itself (the recorded file's bytes), shown at its printed width."""
+def _chart(png: Path | bytes, caption: str | None, alt: str | None = None) -> list[tuple[dict, dict]]:
+    """The PNG itself (the recorded file's bytes), shown at its printed width; the web page gives it `alt`."""
     from PIL import Image
 
     data = png.read_bytes() if isinstance(png, Path) else png
@@ -241,7 +249,7 @@ def _chart(png: Path | bytes, caption: str | None) -> list[tuple[dict, dict]]:
         dpi = image.info.get("dpi", (SCREEN_DPI, SCREEN_DPI))[0]
         width = round(image.width * SCREEN_DPI / dpi)
     bundle = {"image/png": base64.b64encode(data).decode("ascii"), "text/plain": caption or ""}
-    out = [(bundle, {"image/png": {"width": width}})]
+    out = [(bundle, {"image/png": {"width": width, **({ALT: alt} if alt else {})}})]
     if caption:
         out.append(_markdown(f"*{caption}*"))
     return out

@@ -358,9 +358,27 @@ def export_html(notebook: Path, html_dir: Path) -> Path:
         if _EXPORTER is None:
             _EXPORTER = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
         body, _ = _EXPORTER.from_notebook_node(node)
+    body = _with_alt_texts(body, node)
     page = html_dir / f"{notebook.stem}.html"
     page.write_text(body, encoding="utf-8")
     return page
+
+
+# what nbconvert writes on an image without alternative text
+_NO_ALT = 'alt="No description has been provided for this image"'
+
+
+def _with_alt_texts(body: str, node) -> str:
+    """Give each chart of the page the alternative text its output carries (nbconvert's templates drop it)."""
+    import html
+
+    alts = [o.get("metadata", {}).get("image/png", {}).get("alt", "")
+            for cell in node.cells if cell.cell_type == "code" for o in cell.get("outputs", [])
+            if "image/png" in o.get("data", {})]
+    if not any(alts) or body.count(_NO_ALT) != len(alts):
+        return body
+    parts = body.split(_NO_ALT)  # in page order, which is the order of the outputs
+    return parts[0] + "".join((f'alt="{html.escape(alt)}"' if alt else _NO_ALT) + part for alt, part in zip(alts, parts[1:]))
 
 
 @contextlib.contextmanager
