@@ -133,7 +133,8 @@ class FindingView:
         entries = {key: self.stage.rec.entry(key) for key in new}
         tables = [k for k in new if entries[k]["kind"] == "table"]
         figures = [k for k in new if entries[k]["kind"] == "figure"]
-        out = [_markdown(f"**{finding.title}**\n\n" + "\n\n".join(finding.commentary))]
+        # the notebook's own heading, in the scenario's language, names the finding: no second title
+        out = [_markdown("\n\n".join(finding.commentary))] if finding.commentary else []
         context = annex_context(self.stage) if tables or figures or finding.table is not None else None
         shown_tables = [t for key in tables for t in _views(context, key)]
         for table in shown_tables:
