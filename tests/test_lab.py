@@ -194,3 +194,16 @@ def test_charts_stay_out_of_pyplot():
 
 def test_steps_are_in_the_order_of_the_notebooks():
     assert [s.notebook for s in STEPS] == [p.name for p in NOTEBOOKS]
+
+
+def test_a_run_in_another_language_runs_every_notebook_again():
+    """The notebooks' text and tables read in the scenario's language, so no step is reused across languages."""
+    from conftest import default_params
+    from policy_kit.runner import _step_keys
+
+    params = default_params()
+    provenance = {"data_sha256": {"data/x.csv": "0" * 64}}
+    keys = {language: _step_keys(ROOT, params.model_copy(update={"meta": params.meta.model_copy(update={"language": language})}),
+                                 provenance) for language in ("fr", "nl", "en")}
+    assert all(len({keys[lang][i] for lang in keys}) == 3 for i in range(len(STEPS)))
+    assert _step_keys(ROOT, params, provenance) == keys["fr"]

@@ -1,4 +1,7 @@
-"""What the stage notebooks share: opening a stage, and showing a finding (commentary, table, chart)."""
+"""What the stage modules share: a stage's view of the run, the finding a step returns, notebook text by language.
+
+Findings are shown by `policy_kit.lab`, which the notebooks import.
+"""
 
 from __future__ import annotations
 
