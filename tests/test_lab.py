@@ -152,6 +152,15 @@ def test_notebook_markdown_reads_in_every_language(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_french_markdown_follows_french_typography(path):
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "markdown":
+            prose = re.sub(r"`[^`]*`", "", cell.source)
+            assert "'" not in prose, f"{path.name}: a straight apostrophe in {prose[:60]!r}"
+            assert not re.search(r" [:;!?»]|« ", prose), f"{path.name}: a breakable space in {prose[:60]!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_opens_on_the_projects_kernel_through_lab(path):
     nb = nbformat.read(path, as_version=4)
     assert nb.metadata.kernelspec.name == lab.KERNEL_NAME

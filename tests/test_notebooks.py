@@ -12,6 +12,9 @@ from policy_kit.runner import STEPS
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+# codes the stages record (survey categories, pilots, option codes): a table cell shows their label instead
+CODES = {"homme", "femme", "main", "complementary", "flandre", "icarius", "accompaniment", "burnout_risk", "full", "light",
+         "status_quo", "published"}
 
 
 def test_there_are_four_stage_notebooks():
@@ -101,6 +104,8 @@ def test_notebooks_run_by_hand_in_order_in_a_fresh_checkout(fresh_checkout, proj
         assert not errors, f"{step.notebook}: {errors[:1]}"
         shown = sorted(base64.b64decode(o["data"]["image/png"]) for o in _outputs(executed, "image/png"))
         assert shown == _recorded_figures(scratch, step.stage)
-        tables = _outputs(executed, "text/html")
+        tables = [o["data"]["text/html"] for o in _outputs(executed, "text/html")]
         assert step.stage == "memo" or tables, f"{step.notebook} shows no table"
+        cells = {cell for table in tables for cell in re.findall(r"<td[^>]*>([^<]*)</td>", table)}
+        assert not cells & CODES, f"{step.notebook} shows codes: {sorted(cells & CODES)}"
     assert (scratch / "memo.docx").is_file() and (scratch / "annex.docx").is_file()
