@@ -5,6 +5,7 @@ Needs Chromium (Debian's `chromium` package; CI installs it) and Playwright's Py
 drives that browser: no browser is downloaded. Without them the tests are skipped, saying how to get them.
 """
 
+import importlib.util
 import json
 import os
 import re
@@ -23,8 +24,6 @@ import pytest
 from policy_kit.lab import KERNEL_DISPLAY_NAME as KERNEL
 from policy_kit.runner import STEPS
 
-pytestmark = pytest.mark.slow
-
 HOW_TO = ("install Chromium (Debian/Ubuntu: `apt-get install chromium`) and the test dependencies (`make install`, "
           "which brings Playwright; it drives the installed Chromium, no browser download)")
 IDLE_TIMEOUT_MS = 600_000
@@ -34,18 +33,25 @@ def _chromium() -> str | None:
     return next(filter(None, (shutil.which(name) for name in ("chromium", "chromium-browser"))), None)
 
 
+def _missing() -> str | None:
+    if _chromium() is None:
+        return "no Chromium found: " + HOW_TO
+    if importlib.util.find_spec("playwright") is None:
+        return "Playwright is not installed: " + HOW_TO
+    return None
+
+
+# decided before any fixture starts a run or a server
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(_missing() is not None, reason=_missing() or "")]
+
+
 @pytest.fixture(scope="module")
 def browser():
-    executable = _chromium()
-    if executable is None:
-        pytest.skip("no Chromium found: " + HOW_TO)
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("Playwright is not installed: " + HOW_TO)
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         # Chromium's sandbox refuses to start as root (CI runs as root)
-        chromium = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"] if os.geteuid() == 0 else [])
+        chromium = playwright.chromium.launch(executable_path=_chromium(), args=["--no-sandbox"] if os.geteuid() == 0 else [])
         yield chromium
         chromium.close()
 
