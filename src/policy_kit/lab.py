@@ -167,8 +167,8 @@ def annex_context(stage: Stage):
     eco, plan = params.economics, params.plan
     model_options = {key.split(".")[2]: results.value(key) for key in results.keys("economics.options.") if key.endswith(".label")}
     kinds = {}
-    if "economics.sensitivity.one_way" in results:
-        one_way = results.table("economics.sensitivity.one_way")
+    if "plan.sensitivity.one_way" in results:  # the kind of each parameter, as the sensitivity analysis recorded it
+        one_way = results.table("plan.sensitivity.one_way")
         kinds = {**dict(zip(one_way["parameter"], one_way["kind"])), "budget_cap": "cost"}
     return AnnexContext(
         results=results, language=language, _=_,
