@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import policy_kit
+from policy_kit.paths import normal_permissions
 
 # written by the runner, not by a step
 IGNORED = {"provenance.json", "params.yaml"}
@@ -115,6 +116,7 @@ class StepCache:
             return
         entry.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=entry.parent))
+        normal_permissions(tmp)  # a shared cache: entries readable like the user's other folders
         try:
             produced = sorted(set(files))
             for rel in produced:

@@ -28,7 +28,8 @@ from policy_kit.cache import StepCache, changed_files, snapshot, step_key
 from policy_kit.errors import StepFailure, UserError
 from policy_kit.params import Params, check_data_files, file_hash, load
 from policy_kit.params.loader import read_yaml
-from policy_kit.paths import project_root, safe_name
+from policy_kit.params.overrides import load_with_overrides
+from policy_kit.paths import find_project, normal_permissions, safe_name
 
 
 @dataclass(frozen=True)
@@ -420,13 +421,16 @@ def _step_keys(root: Path, params: Params, prov: dict) -> list[str]:
     return keys
 
 
-def write_params_copy(params: Params, folder: Path) -> Path:
+def write_params_copy(params: Params, folder: Path, overrides: dict | None = None) -> Path:
     """The validated params of a run, defaults filled in: what `policy-kit compare` reads."""
     import yaml
 
     text = yaml.safe_dump(params.model_dump(mode="json"), allow_unicode=True, sort_keys=False, width=120)
     out = folder / PARAMS_COPY
-    out.write_text("# The validated params this run used, defaults filled in.\n" + text, encoding="utf-8")
+    header = "# The validated params this run used, defaults filled in.\n"
+    if overrides:
+        header += "".join(f"# --set {key}={value}\n" for key, value in overrides.items())
+    out.write_text(header + text, encoding="utf-8")
     return out
 
 
@@ -449,6 +453,7 @@ def run(
     root: str | Path | None = None,
     kernel: KernelSession | None = None,
     check_data: bool = True,
+    overrides: dict | None = None,
 ) -> RunResult:
     """Validate, execute (or reuse from the cache) every step, publish.
 
@@ -456,19 +461,21 @@ def run(
     `kernel` lends a running KernelSession (a sweep worker reuses one across runs); the caller closes it.
     `check_data=False`: the caller has read and checked the data files already (a sweep does, once for all
     its variations, which spares each worker process the reading and its imports).
+    `overrides`: `--set` dotted keys applied to the params file (recorded in the manifest and params.yaml).
     Raises ParamsError before any notebook starts if the params are bad, StepFailure if a step fails;
     in both cases the previous run folder is left as it was.
     """
     from concurrent.futures import ThreadPoolExecutor
 
     params_path = Path(params_path).resolve()
-    root = Path(root).resolve() if root else project_root(params_path)
+    root = Path(root).resolve() if root else find_project(params_path)
     # data files are read (checked) below, only if a step has to run
-    params = load(params_path, root=root, check_data=False)
+    params = load_with_overrides(params_path, overrides or {}, root=root, check_data=False)
     final = Path(out_dir).resolve() if out_dir else default_out_dir(root, params_path)
     final.parent.mkdir(parents=True, exist_ok=True)
     cache = StepCache(Path(cache_dir) if cache_dir else root / "briefings" / ".cache")
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
+    normal_permissions(staging)  # it becomes the briefing folder: colleagues on a shared server must open it
     timings: dict[str, float] = {}
     cached: list[str] = []
     own_kernel = kernel is None
@@ -477,8 +484,12 @@ def run(
     pending = []
     try:
         prov = provenance(params_path, params, root)
+        if overrides:
+            prov.pop("run_id")
+            prov["overrides"] = overrides
+            prov["run_id"] = hashlib.sha256(json.dumps(prov, sort_keys=True, default=str).encode()).hexdigest()[:12]
         (staging / "provenance.json").write_text(json.dumps(prov, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        write_params_copy(params, staging)
+        write_params_copy(params, staging, overrides)
         keys = _step_keys(root, params, prov)
         data_checked = False
 
