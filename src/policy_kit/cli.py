@@ -331,7 +331,7 @@ def sweep(
             cluster.close()
     _print_sweep(result)
     seconds = time.perf_counter() - started
-    rate = f", {len(variants) / seconds:.0f} variations/s" if headlines and seconds > 0 else ""
+    rate = f", {len(variants) / seconds:.3g} variations/s" if headlines and seconds > 0 else ""
     out.print(f"[green]sweep written:[/] {result.folder} [dim]({seconds:.1f} s{rate})[/]\n"
               f"  table {result.csv.name}, {result.parquet.name}" + (f"; chart {result.chart.name}" if result.chart else ""), highlight=False)
     if result.failed:
