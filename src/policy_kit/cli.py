@@ -18,6 +18,9 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
                   help="Turn pilot statistics into decision-ready policy memos.")
 out = Console()
 err = Console(stderr=True)
+# An argument's metavar (PARAMS, RUN_A…) says what to give; typer would print a Python type name beside it.
+if hasattr(typer.core, "TyperArgument"):
+    typer.core.TyperArgument.display_type_rich = lambda self, ctx: None
 
 
 class DescribeFormat(str, enum.Enum):
@@ -222,8 +225,9 @@ _NEW_HEADER = """\
 
 @app.command()
 def new(
-    name: Annotated[str, typer.Argument(help="scenario name: letters, digits, '.', '_' or '-'")],
-    source: Annotated[Path | None, typer.Option("--from", help="params file to copy (default: the default scenario)")] = None,
+    name: Annotated[str, typer.Argument(help="scenario name: letters, digits, '.', '_' or '-'", metavar="NAME", show_default=False)],
+    source: Annotated[Path | None, typer.Option("--from", metavar="FILE", show_default=False,
+                                                help="params file to copy (default: the default scenario)")] = None,
 ) -> None:
     """Write params/NAME.yaml, a commented copy of the default params to edit."""
     import datetime as dt
@@ -391,9 +395,11 @@ def _cell_text(value, language: str) -> str:
 
 @app.command()
 def compare(
-    run_a: Annotated[str, typer.Argument(help="first run folder (or its name under briefings/, or its params file)")],
-    run_b: Annotated[str, typer.Argument(help="second run folder")],
-    out_file: Annotated[Path | None, typer.Option("--out", help="where to write the one-page docx (default: RUN_B/compare.docx)")] = None,
+    run_a: Annotated[str, typer.Argument(help="first run folder (or its name under briefings/, or its params file)", metavar="RUN_A",
+                                         show_default=False)],
+    run_b: Annotated[str, typer.Argument(help="second run folder", metavar="RUN_B", show_default=False)],
+    out_file: Annotated[Path | None, typer.Option("--out", metavar="FILE", show_default=False,
+                                                  help="where to write the one-page docx (default: RUN_B/compare.docx)")] = None,
 ) -> None:
     """Show which params differ between two runs and which headline results moved; write compare.docx."""
     from rich.table import Table

@@ -39,11 +39,12 @@ class Step:
     reads: tuple[str, ...]  # params sections the notebook reads: part of its cache key
 
 
+# The `run` section (time limit, cache size) changes how a run goes, not what it computes: no step reads it.
 STEPS = (
-    Step("evidence", "01_pilot_evidence.ipynb", ("run", "evidence")),
-    Step("economics", "02_cost_benefit.ipynb", ("run", "economics")),
-    Step("plan", "03_prevention_plan.ipynb", ("run", "economics", "plan")),
-    Step("memo", "04_memo.ipynb", ("meta", "run", "evidence", "economics", "plan", "memo")),
+    Step("evidence", "01_pilot_evidence.ipynb", ("evidence",)),
+    Step("economics", "02_cost_benefit.ipynb", ("economics",)),
+    Step("plan", "03_prevention_plan.ipynb", ("economics", "plan")),
+    Step("memo", "04_memo.ipynb", ("meta", "evidence", "economics", "plan", "memo")),
 )
 KERNEL = "python3"
 PARAMS_COPY = "params.yaml"
@@ -255,26 +256,55 @@ class KernelSession:
             shutil.rmtree(self._sockets, ignore_errors=True)
 
 
+class StepTimeout(Exception):
+    """A step ran longer than run.step_timeout_s, all its cells together."""
+
+    ename = "StepTimeout"
+
+
 def _execute(step: Step, root: Path, staging: Path, params_path: Path, params: Params, kernel: KernelSession) -> None:
     _skip_iri_format_checker()
     import papermill as pm
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
     (staging / "notebooks").mkdir(exist_ok=True)
-    pm.execute_notebook(
-        str(root / "notebooks" / step.notebook),
-        str(staging / "notebooks" / step.notebook),
-        parameters={
-            "params_file": str(params_path),
-            "run_dir": str(staging),
-            "params": params.model_dump(mode="json"),
-        },
-        kernel_name=KERNEL,
-        cwd=str(root / "notebooks"),
-        progress_bar=False,
-        execution_timeout=params.run.step_timeout_s,
-        km=kernel.fresh(),
-    )
+    limit = params.run.step_timeout_s
+    km = kernel.fresh()
+    expired = threading.Event()
+
+    def stop() -> None:  # the whole step is over time: interrupt the cell running now
+        expired.set()
+        process = getattr(getattr(km, "provisioner", None), "process", None)
+        if process is not None:
+            process.send_signal(signal.SIGINT)
+
+    timer = threading.Timer(limit, stop)
+    timer.daemon = True
+    timer.start()
+    try:
+        pm.execute_notebook(
+            str(root / "notebooks" / step.notebook),
+            str(staging / "notebooks" / step.notebook),
+            parameters={
+                "params_file": str(params_path),
+                "run_dir": str(staging),
+                "params": params.model_dump(mode="json"),
+            },
+            kernel_name=KERNEL,
+            cwd=str(root / "notebooks"),
+            progress_bar=False,
+            execution_timeout=limit,  # a cell that ignores the interrupt still stops here
+            km=km,
+        )
+    except Exception as exc:
+        if expired.is_set():
+            timeout = StepTimeout(f"the step ran longer than run.step_timeout_s = {limit} s")
+            timeout.cell_index = getattr(exc, "cell_index", None)
+            timeout.source = getattr(exc, "source", "")
+            raise timeout from exc
+        raise
+    finally:
+        timer.cancel()
 
 
 def _failure(step: Step, exc: BaseException, kept_at: Path | None) -> StepFailure:
@@ -320,7 +350,7 @@ def _drop_pending_tasks(timeout: float = 5.0) -> None:
 
 
 FAILURE_HINTS = {
-    "CellTimeoutError": "the cell ran longer than run.step_timeout_s in the params",
+    "CellTimeoutError": "the step ran longer than run.step_timeout_s in the params",
     "DeadKernelError": "the Python kernel running the notebook stopped: out of memory, a crash, or killed",
 }
 
@@ -549,6 +579,7 @@ def run(
         manifest = {**prov, "timings_s": timings, "cached_steps": cached, "steps": [s.notebook for s in STEPS]}
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         _publish(staging, final)
+        cache.prune(params.run.cache_max_mb * 2**20, keep=keys)
     finally:
         background.shutdown(wait=True)
         if kernel is not None and own_kernel:
