@@ -19,7 +19,13 @@ from policy_kit.sweep import CHART, PARQUET, TABLE, Variant, grid, read_variants
 runner = CliRunner()
 
 
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
 def _same(a, b) -> bool:
+    if _missing(a) or _missing(b):  # results.json writes an undefined ratio as null, a table as NaN
+        return _missing(a) and _missing(b)
     if isinstance(a, float) and isinstance(b, (int, float)):
         return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
     return a == b

@@ -76,6 +76,7 @@ def test_run_set_is_validated_like_sweep_set_and_reported_at_the_argument(projec
         assert result.exit_code == 2, argument
         assert "--set " + argument.split("=")[0] in result.output and message in result.output, result.output
         assert "Traceback" not in result.output
+        assert result.output.index("checking memorandum-2024.yaml") < result.output.index("error")  # shown from the start
     assert not (project_copy / "briefings").exists()  # nothing ran
 
 
@@ -155,3 +156,18 @@ def test_step_timeout_limits_the_whole_step(project_copy):
     assert time.perf_counter() - started < 60
     assert info.value.notebook == "01_pilot_evidence.ipynb" and "run.step_timeout_s" in info.value.render()
     assert not (project_copy / "briefings" / "t").exists()
+
+
+def test_benchmark_table_is_generated_from_its_json():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("report", ROOT / "benchmarks" / "report.py")
+    report = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(report)
+    record = json.loads((ROOT / "benchmarks" / "results.json").read_text(encoding="utf-8"))
+    assert report.render(record) in (ROOT / "benchmarks" / "README.md").read_text(encoding="utf-8")
+    assert set(record["ratios"]) == set(report.GOALS)
+    for moment in ("before", "after"):
+        conditions = record["conditions"][moment]
+        assert conditions["cpus"] >= 1 and len(conditions["load_average"]) == 3
+    assert record["variations_per_s"]["h1000"] > 0
