@@ -368,7 +368,8 @@ def _print_sweep(result) -> None:
         table.add_column(label, justify="left" if column.endswith(".name") else "right", overflow="fold")
     if failed:
         table.add_column("status", overflow="fold")
-    for i, (_, row) in enumerate(frame.iterrows(), 1):
+    limit = 30  # more rows than a screen: sweep.csv has them all
+    for i, (_, row) in enumerate(frame.head(limit).iterrows(), 1):
         cells = [str(i)]
         cells += [_cell_text(row[c], lang) for c in keys]
         for column in shown:
@@ -379,6 +380,8 @@ def _print_sweep(result) -> None:
             cells.append(row["status"])
         table.add_row(*cells)
     out.print(table)
+    if len(frame) > limit:
+        out.print(f"  … and {len(frame) - limit} more row(s) in {result.csv.name}", highlight=False)
     if keys:
         out.print("  [dim]" + "; ".join(k.removeprefix("set:") for k in keys) + "[/]", highlight=False)
 

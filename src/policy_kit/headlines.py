@@ -102,7 +102,7 @@ class HeadlineTask:
     """A batch of variations for one worker (plain data: it travels to other processes)."""
 
     names: tuple[str, ...]
-    params: tuple[dict, ...]  # validated params, model_dump(mode="json")
+    params: tuple  # validated Params, or their model_dump(mode="json") when the batch goes to another process
     root: Path
     evidence: dict[str, dict]
     psa: bool
@@ -127,7 +127,7 @@ def run_task(task: HeadlineTask) -> list[HeadlineRow]:
     for name, dumped in zip(task.names, task.params):
         started = time.perf_counter()
         try:
-            params = Params.model_validate(dumped)
+            params = dumped if isinstance(dumped, Params) else Params.model_validate(dumped)
             entries = evaluate(params, task.root, task.evidence, psa=task.psa)
             values = headline(entries)
         except Exception as exc:  # noqa: BLE001 - reported in the table

@@ -402,8 +402,9 @@ def _headline_sweep(params_path: Path, variants: list[Variant], root: Path, fold
     for key, indices in groups.items():
         for start in range(0, len(indices), size):
             chunk = indices[start:start + size]
-            tasks.append(HeadlineTask(tuple(variants[i].name for i in chunk),
-                                      tuple(validated[i].model_dump(mode="json") for i in chunk), root, evidence[key], psa))
+            # plain data for other processes; in this one the validated params as they are
+            given = tuple(validated[i].model_dump(mode="json") if parallel else validated[i] for i in chunk)
+            tasks.append(HeadlineTask(tuple(variants[i].name for i in chunk), given, root, evidence[key], psa))
     outcomes: dict[str, VariantOutcome] = {}
 
     def done(row) -> None:
