@@ -265,7 +265,7 @@ def main() -> int:
     print()
     failed = 0
     for name, value in ratios.items():
-        limit, sense = GOALS[name]
+        limit, sense, _ = GOALS[name]
         ok = value <= limit if sense == "≤" else value >= limit
         failed += not ok
         print(f"{name:18s} {value:6.2f}   goal {sense} {limit:<5g} {'PASS' if ok else 'FAIL'}")

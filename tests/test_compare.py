@@ -103,6 +103,10 @@ def test_compare_docx_is_the_comparison_on_the_house_template(two_runs, tmp_path
     # the params' author signs it; no banner without synthetic data
     assert "Service d'études UCM" in text
     assert "Données de démonstration" not in text
+    import zipfile
+
+    with zipfile.ZipFile(out) as package:  # opens in Word without the "update fields?" prompt
+        assert b"updateFields" not in package.read("word/settings.xml")
 
 
 def test_compare_docx_carries_the_demo_banner_when_a_run_used_synthetic_data(two_runs, tmp_path):

@@ -270,7 +270,7 @@ def sweep(
     out_dir: Annotated[Path | None, typer.Option("--out", metavar="DIR", show_default=False,
                                                  help="sweep folder (default: briefings/<params name>-sweep-<date-time>)")] = None,
     workers: Annotated[int | None, typer.Option("--workers", metavar="N", show_default=False, min=1,
-                                                help="parallel processes (default: one per core; 1 with --headlines)")] = None,
+                                                help="parallel processes (default: one per core; with --headlines, this process up to 100 variations)")] = None,
     executor_kind: Annotated[ExecutorKind, typer.Option("--executor", help="a local process pool, or a local Dask cluster")] = ExecutorKind.process,
     force: Force = False,
     project: Project = None,
@@ -295,9 +295,12 @@ def sweep(
     except UserError as exc:
         _fail(exc)
     dask = executor_kind is ExecutorKind.dask_local
-    workers = workers or (1 if headlines and not dask else default_workers())
     started = time.perf_counter()
-    where = "this process" if workers == 1 and not dask else f"{workers} {'local Dask workers' if dask else 'processes'}"
+    if headlines and workers is None and not dask:
+        where = "this process, or one process per core for many variations"
+    else:
+        workers = workers or default_workers()
+        where = "this process" if workers == 1 and not dask else f"{workers} {'local Dask workers' if dask else 'processes'}"
     err.print(f"{len(variants)} variation(s) of {params_file}{', headline results' if headlines else ''} on {where}", highlight=False)
 
     def on_done(outcome) -> None:

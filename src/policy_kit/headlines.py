@@ -52,6 +52,21 @@ def _stage(name: str, params: Params, root: Path, inputs: dict[str, dict]):
     return Stage(name, params, root / "params", root, root, rec, records.Results(root, dict(inputs)))
 
 
+def cached_evidence(params: Params, root: Path, cache_dir: Path) -> dict[str, dict] | None:
+    """The evidence stage's records from the step cache, if a run with the same evidence inputs stored them."""
+    from policy_kit.cache import StepCache
+    from policy_kit.params import file_hash
+    from policy_kit.runner import _step_keys
+
+    data = {str(p.relative_to(root)): file_hash(p) for p in params.data_files(root)}
+    key = _step_keys(root, params, {"data_sha256": data})[0]  # the first step's key needs only the data hashes
+    records_file = StepCache(cache_dir).entry(key) / "files" / "records" / "evidence.json"
+    try:
+        return json.loads(records_file.read_text(encoding="utf-8"))["entries"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 def evidence_entries(params: Params, root: Path) -> dict[str, dict]:
     """The evidence stage's records, computed as notebook 01 computes them (its steps, in its order)."""
     import matplotlib

@@ -157,8 +157,16 @@ def validate_variants(params_path: Path, variants: list[Variant], root: Path) ->
     names = [v.name for v in variants]
     if len(set(names)) != len(names) or VARIANTS_DIR in names:
         raise ParamsError("Variation names must be unique and not 'variants'", [Problem("variations", "bad names", found=", ".join(names))])
-    load(params_path, root=root, check_data=False)  # the file's own problems, at its own lines
-    base = read_yaml(params_path).data
+    from pydantic import ValidationError
+
+    from policy_kit.params import Params
+
+    base = read_yaml(params_path).data  # read once: a YAML parse is slow, a sweep may have thousands of variations
+    try:
+        Params.model_validate(base, context={"params_dir": params_path.parent})
+    except ValidationError:
+        load(params_path, root=root, check_data=False)  # the file's own problems, at its own lines
+        raise
     validated, problems, data_checked = [], [], set()
     for variant in variants:
         where = f"variation {variant.name}"
@@ -302,15 +310,16 @@ def run_sweep(
     runs, if a variation is invalid; a variation that fails at run time is a row with its error.
     `headlines`: compute the headline results in-process (see policy_kit.headlines) instead of running the
     notebooks and writing documents; `psa` adds the plan's probabilistic analysis to them. By default a
-    headline sweep runs in this process alone (`workers` 1).
+    headline sweep runs in this process for up to HEADLINES_PER_WORKER variations, else on a pool of forked
+    processes (one per core), which start with everything this process has imported.
     `root`: the project folder (default: the one holding the working folder, else the params file).
     """
     params_path = Path(params_path).resolve()
     root = Path(root).resolve() if root else find_project(params_path)
     folder = Path(folder).resolve() if folder else sweep_dir(root, params_path)
     if headlines:
-        return _headline_sweep(params_path, variants, root, folder, executor=executor, workers=workers or 1,
-                               psa=psa, on_done=on_done)
+        return _headline_sweep(params_path, variants, root, folder, executor=executor, workers=workers,
+                               psa=psa, on_done=on_done, cache_dir=Path(cache_dir) if cache_dir else root / "briefings" / ".cache")
     workers = workers or default_workers()
     sequential = executor is None and (workers == 1 or len(variants) == 1)
     own = executor is None and not sequential
@@ -380,10 +389,15 @@ def _units(outcomes: list[VariantOutcome]) -> dict[str, str]:
     return {}
 
 
+HEADLINES_PER_WORKER = 100  # below this, starting worker processes costs more than it saves
+
+
 def _headline_sweep(params_path: Path, variants: list[Variant], root: Path, folder: Path, *, executor: Executor | None,
-                    workers: int, psa: bool, on_done: Callable[[VariantOutcome], None] | None) -> SweepResult:
-    """Headline results of every variation, in-process or on `executor`; the evidence stage once per distinct section."""
-    from policy_kit.headlines import HeadlineTask, evidence_entries, evidence_key, run_task
+                    workers: int | None, psa: bool, on_done: Callable[[VariantOutcome], None] | None,
+                    cache_dir: Path) -> SweepResult:
+    """Headline results of every variation, in-process or on `executor`; the evidence stage once per distinct section
+    (its records from the step cache when a run has stored them)."""
+    from policy_kit.headlines import HeadlineTask, cached_evidence, evidence_entries, evidence_key, run_task
 
     validated = validate_variants(params_path, variants, root)
     folder.mkdir(parents=True, exist_ok=True)
@@ -393,8 +407,10 @@ def _headline_sweep(params_path: Path, variants: list[Variant], root: Path, fold
     for i, params in enumerate(validated):
         key = evidence_key(params)
         if key not in evidence:
-            evidence[key] = evidence_entries(params, root)
+            evidence[key] = cached_evidence(params, root, cache_dir) or evidence_entries(params, root)
         groups.setdefault(key, []).append(i)
+    if workers is None:
+        workers = min(default_workers(), math.ceil(len(variants) / HEADLINES_PER_WORKER))
     parallel = executor is not None or workers > 1
     # a few batches per worker: the work is spread evenly and each batch pays its transfer once
     size = max(1, math.ceil(len(variants) / (max(workers, 2) * 4))) if parallel else len(variants)
@@ -416,7 +432,10 @@ def _headline_sweep(params_path: Path, variants: list[Variant], root: Path, fold
 
     own = parallel and executor is None
     if own:
-        executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        # fork where there is one: the workers start with the package, pandas and scipy already imported
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods and threading.active_count() == 1 else "spawn")
+        executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     try:
         if not parallel:
             for task in tasks:

@@ -56,17 +56,32 @@ def parse_set(text: str) -> tuple[str, list[Any]]:
 
 
 def apply_overrides(data: dict, overrides: dict[str, Any], *, where: str = "override") -> dict:
-    """A copy of the raw params with each dotted key set; on a sourced number, `key=v` sets its value."""
+    """A copy of the raw params with each dotted key set; on a sourced number, `key=v` sets its value.
+
+    Only the mappings and lists along the overridden paths are copied (a sweep makes hundreds of variations);
+    the rest is shared with `data`, which is never changed.
+    """
     import difflib
 
-    out = copy.deepcopy(data)
+    out = copy.copy(data)
+    fresh = {id(out)}  # containers copied for this call, safe to change
+
+    def child(node: Any, part: str) -> Any:
+        index = int(part) if isinstance(node, list) else part
+        item = node[index]
+        if isinstance(item, (dict, list)) and id(item) not in fresh:
+            item = copy.copy(item)
+            fresh.add(id(item))
+            node[index] = item
+        return item
+
     problems = []
     for key, value in overrides.items():
         parts = key.split(".")
         node: Any = out
         try:
             for depth, part in enumerate(parts[:-1]):
-                node = node[int(part)] if isinstance(node, list) else node[part]
+                node = child(node, part)
         except (KeyError, IndexError, ValueError, TypeError):
             here = ".".join(parts[: depth + 1])
             options = sorted(node) if isinstance(node, dict) else []
@@ -86,7 +101,7 @@ def apply_overrides(data: dict, overrides: dict[str, Any], *, where: str = "over
             continue
         target = node.get(last)
         if isinstance(target, dict) and "value" in target and not isinstance(value, dict):
-            target["value"] = value  # a sourced number keeps its range, source and vintage
+            child(node, last)["value"] = value  # a sourced number keeps its range, source and vintage
         else:
             node[last] = value
     if problems:
