@@ -90,7 +90,8 @@ def render(record: dict) -> str:
             extra = f" ({rate[key]:.0f} variations/s)"
         lines.append(f"| {label} | {seconds[key]:.2f} s{extra} |")
     lines += ["", "| ratio | measured | goal | | what |", "|---|---|---|---|---|"]
-    for name, value in record["ratios"].items():
+    for name in [n for n in GOALS if n in record["ratios"]]:  # the goals' order, whatever the file's
+        value = record["ratios"][name]
         limit, sense, what = GOALS[name]
         lines.append(f"| {name} | {value:.2f} | {sense} {limit:g} | {'met' if passes(name, value) else 'not met'} | {what} |")
     lines += ["", END]

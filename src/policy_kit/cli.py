@@ -124,7 +124,8 @@ def run(
 
             overrides = parse_assignments(sets or [])
             root = _root(params_file, project)
-            result = run_scenario(params_file, out_dir, force=force, on_step=on_step, root=root, overrides=overrides)
+            result = run_scenario(params_file, out_dir, force=force, on_step=on_step, root=root, overrides=overrides,
+                                  on_status=lambda text: progress.update(checking, description=text))
         except UserError as exc:
             progress.stop()
             _fail(exc)

@@ -86,20 +86,28 @@ def evidence_entries(params: Params, root: Path) -> dict[str, dict]:
     return stage.rec.entries
 
 
-def evaluate(params: Params, root: Path, evidence: dict[str, dict], *, psa: bool = False) -> dict[str, dict]:
-    """Every scalar the economics and plan stages record for one scenario (plus the evidence given).
-
-    The economics stage builds its model as notebook 02 does (its per-component tables, sensitivity analysis
-    and PSA feed the annex, not the plan); the plan stage evaluates and records its options as notebook 03
-    does, with the PSA draws of the params when `psa`, else the base case alone.
-    """
+def economics_entries(params: Params, root: Path, evidence: dict[str, dict]) -> dict[str, dict]:
+    """What the economics stage records that the plan stage reads: its model's inputs, built as notebook 02 builds them."""
     from policy_kit.economics import stage as economics
-    from policy_kit.plan import stage as plan
-    from policy_kit.plan.record import record
 
     eco = _stage("economics", params, root, evidence)
     economics.build(eco)
-    inputs = {**evidence, **eco.rec.entries}
+    return eco.rec.entries
+
+
+def evaluate(params: Params, root: Path, evidence: dict[str, dict], *, psa: bool = False,
+             economics: dict[str, dict] | None = None) -> dict[str, dict]:
+    """Every scalar the economics and plan stages record for one scenario (plus the evidence given).
+
+    The economics stage builds its model as notebook 02 does (its per-component tables, sensitivity analysis
+    and PSA feed the annex, not the plan), unless `economics` gives its records already (variations that
+    differ only in plan keys share them); the plan stage evaluates and records its options as notebook 03
+    does, with the PSA draws of the params when `psa`, else the base case alone.
+    """
+    from policy_kit.plan import stage as plan
+    from policy_kit.plan.record import record
+
+    inputs = {**evidence, **(economics if economics is not None else economics_entries(params, root, evidence))}
     stage = _stage("plan", params, root, inputs)
     found = plan.evaluate(stage, draws=None if psa else 0)
     _, results = found.data
@@ -139,11 +147,15 @@ def run_task(task: HeadlineTask) -> list[HeadlineRow]:
     from policy_kit.runs import headline
 
     rows = []
+    built: dict[str, dict] = {}  # economics records by economics section: the stage reads nothing else
     for name, dumped in zip(task.names, task.params):
         started = time.perf_counter()
         try:
             params = dumped if isinstance(dumped, Params) else Params.model_validate(dumped)
-            entries = evaluate(params, task.root, task.evidence, psa=task.psa)
+            key = json.dumps(params.economics.model_dump(mode="json"), sort_keys=True)
+            if key not in built:
+                built[key] = economics_entries(params, task.root, task.evidence)
+            entries = evaluate(params, task.root, task.evidence, psa=task.psa, economics=built[key])
             values = headline(entries)
         except Exception as exc:  # noqa: BLE001 - reported in the table
             rows.append(HeadlineRow(name, None, time.perf_counter() - started, f"{type(exc).__name__}: {exc}"))

@@ -484,6 +484,7 @@ def run(
     kernel: KernelSession | None = None,
     check_data: bool = True,
     overrides: dict | None = None,
+    on_status: Callable[[str], None] | None = None,
 ) -> RunResult:
     """Validate, execute (or reuse from the cache) every step, publish.
 
@@ -492,6 +493,7 @@ def run(
     `check_data=False`: the caller has read and checked the data files already (a sweep does, once for all
     its variations, which spares each worker process the reading and its imports).
     `overrides`: `--set` dotted keys applied to the params file (recorded in the manifest and params.yaml).
+    `on_status`: told what the run does before its first step (reading the data, starting the kernel).
     Raises ParamsError before any notebook starts if the params are bad, StepFailure if a step fails;
     in both cases the previous run folder is left as it was.
     """
@@ -526,6 +528,8 @@ def run(
         def prepare_to_execute() -> KernelSession:
             nonlocal kernel, data_checked
             if kernel is None:
+                if on_status:
+                    on_status("starting the Python kernel, reading the data files")
                 kernel = KernelSession(root / "notebooks")  # warms up while the data are read and cached steps restored
             kernel.start()
             if not data_checked:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import math
 import multiprocessing
 import os
@@ -416,6 +417,8 @@ def _headline_sweep(params_path: Path, variants: list[Variant], root: Path, fold
     size = max(1, math.ceil(len(variants) / (max(workers, 2) * 4))) if parallel else len(variants)
     tasks = []
     for key, indices in groups.items():
+        # variations that share an economics section in the same batch: its stage is built once there
+        indices.sort(key=lambda i: json.dumps(validated[i].economics.model_dump(mode="json"), sort_keys=True))
         for start in range(0, len(indices), size):
             chunk = indices[start:start + size]
             # plain data for other processes; in this one the validated params as they are
