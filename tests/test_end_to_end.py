@@ -86,6 +86,8 @@ def test_failing_notebook_keeps_last_good_briefing(project_copy):
     good = project_copy / "briefings" / "memorandum-2024"
     good.mkdir(parents=True)
     (good / "memo.docx").write_bytes(b"last good memo")
+    manifest = {"run_id": "0" * 12, "params_file": "memorandum-2024.yaml", "params_sha256": "0" * 64, "steps": [], "timings_s": {}}
+    (good / "manifest.json").write_text(json.dumps(manifest) + "\n")
     before = sorted((p.relative_to(good).as_posix(), p.read_bytes()) for p in good.rglob("*") if p.is_file())
 
     notebook = project_copy / "notebooks" / "02_cost_benefit.ipynb"
@@ -108,7 +110,7 @@ def test_failing_notebook_keeps_last_good_briefing(project_copy):
 
 
 def test_tight_budget_scenario_writes_a_memo(tmp_path):
-    """Under a 2,5 M€ cap the status quo is recommended; its return per euro is undefined and shown as « – »."""
+    """Under a 4,5 M€ cap the status quo is recommended; its return per euro is undefined and shown as « – »."""
     params = DEFAULT_PARAMS.with_name("memorandum-2024-tight-budget.yaml")
     result = run(params, tmp_path / "tight", cache_dir=tmp_path / "cache")
     results = json.loads((result.run_dir / "results.json").read_text())

@@ -78,12 +78,14 @@ def validate(
     project: Project = None,
 ) -> None:
     """Check params files (and the data they name) without running anything."""
+    from policy_kit import preflight
     from policy_kit.params import load
 
     failures: list[UserError] = []
     for path in params_files:
         try:
-            load(path, root=_root(path, project))
+            root = _root(path, project)
+            preflight.check(load(path, root=root), path, root=root)
             out.print(f"[green]ok[/] {path}")
         except UserError as exc:
             failures.append(exc)
@@ -133,6 +135,11 @@ def run(
             progress.stop()
             err.print("interrupted: nothing was published; the last good briefing is unchanged")
             raise typer.Exit(130) from None
+        except OSError as exc:  # disk full, a file-size limit, a folder made read-only during the run
+            progress.stop()
+            err.print(f"[bold red]error:[/] cannot write {exc.filename or 'a file of the run'}: {exc.strerror or exc}; "
+                      "nothing was published, the last good briefing is unchanged", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
     out.print(f"[green]briefing written:[/] {result.run_dir}", highlight=False)
 
 
@@ -224,6 +231,9 @@ _NEW_HEADER = """\
 """
 
 
+MAX_NAME = 100  # a params name becomes file and folder names: file systems stop at 255 bytes
+
+
 @app.command()
 def new(
     name: Annotated[str, typer.Argument(help="scenario name: letters, digits, '.', '_' or '-'", metavar="NAME", show_default=False)],
@@ -236,19 +246,26 @@ def new(
     from policy_kit.paths import safe_name
 
     stem = name[:-5] if name.endswith(".yaml") else name
-    if not stem or safe_name(stem) != stem:
-        err.print(f"[bold red]error:[/] bad scenario name {name!r}: use letters, digits, '.', '_' or '-' (for example {safe_name(stem)!r})",
-                  highlight=False)
+    if not stem or safe_name(stem) != stem or len(stem) > MAX_NAME:
+        example = safe_name(stem)[:MAX_NAME]
+        err.print(f"[bold red]error:[/] bad scenario name {name[:80]!r}{'…' if len(name) > 80 else ''}: use at most {MAX_NAME} letters, "
+                  f"digits, '.', '_' or '-' (for example {example!r})", highlight=False)
         raise typer.Exit(2)
-    source = source or _default_params()
+    default = _default_params()
+    source = source or default
     if not source.is_file():
         err.print(f"[bold red]error:[/] params file to copy not found: {source}", highlight=False)
         raise typer.Exit(2)
-    target = source.resolve().parent / f"{stem}.yaml"
+    # the copy goes to the project's params/, wherever the file copied from lies
+    target = default.parent / f"{stem}.yaml"
     if target.exists():
-        err.print(f"[bold red]error:[/] {target} already exists; choose another name or edit that file", highlight=False)
+        err.print(f"[bold red]error:[/] {target} already exists; choose another name or edit that file", highlight=False, soft_wrap=True)
         raise typer.Exit(2)
-    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    try:
+        lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    except (UnicodeDecodeError, OSError) as exc:
+        err.print(f"[bold red]error:[/] cannot copy {source}: not a UTF-8 params file ({type(exc).__name__})", highlight=False)
+        raise typer.Exit(2) from None
     while lines and (lines[0].startswith("#") or not lines[0].strip()):
         lines.pop(0)  # the source's own header: replaced by one about this copy
     header = _NEW_HEADER.format(name=stem, source=source.name, today=dt.date.today().isoformat(), base=source.stem)
@@ -270,7 +287,7 @@ def sweep(
     psa: Annotated[bool, typer.Option("--psa", metavar="", help="with --headlines: add the probabilistic analysis (P(NPV>0))")] = False,
     out_dir: Annotated[Path | None, typer.Option("--out", metavar="DIR", show_default=False,
                                                  help="sweep folder (default: briefings/<params name>-sweep-<date-time>)")] = None,
-    workers: Annotated[int | None, typer.Option("--workers", metavar="N", show_default=False, min=1,
+    workers: Annotated[int | None, typer.Option("--workers", metavar="N", show_default=False, min=1, max=256,
                                                 help="parallel processes (default: one per core; with --headlines, this process up to 100 variations)")] = None,
     executor_kind: Annotated[ExecutorKind, typer.Option("--executor", help="a local process pool, or a local Dask cluster")] = ExecutorKind.process,
     force: Force = False,
@@ -298,7 +315,7 @@ def sweep(
     dask = executor_kind is ExecutorKind.dask_local
     started = time.perf_counter()
     if headlines and workers is None and not dask:
-        where = "this process, or one process per core for many variations"
+        where = "this process (one process per core above 100 variations)"
     else:
         workers = workers or default_workers()
         where = "this process" if workers == 1 and not dask else f"{workers} {'local Dask workers' if dask else 'processes'}"
@@ -445,10 +462,17 @@ def compare(
     for line in comparison.inputs:
         out.print(f"[yellow]input changed:[/] {line}", highlight=False)
     target = out_file or comparison.b.path / COMPARE_FILE
+    if target.is_dir() or target.suffix.lower() != ".docx":
+        err.print(f"[bold red]error:[/] --out {target}: expected the path of a .docx file to write, found "
+                  + ("a folder" if target.is_dir() else f"a '{target.suffix or 'no'}' extension"), highlight=False)
+        raise typer.Exit(2)
     try:
         write_docx(comparison, target)
     except UserError as exc:
         _fail(exc)
+    except OSError as exc:
+        err.print(f"[bold red]error:[/] cannot write {target}: {exc.strerror or exc}", highlight=False)
+        raise typer.Exit(2) from None
     out.print(f"[green]comparison written:[/] {target}")
 
 

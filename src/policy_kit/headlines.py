@@ -68,22 +68,30 @@ def cached_evidence(params: Params, root: Path, cache_dir: Path) -> dict[str, di
 
 
 def evidence_entries(params: Params, root: Path) -> dict[str, dict]:
-    """The evidence stage's records, computed as notebook 01 computes them (its steps, in its order)."""
+    """The evidence stage's records, computed by notebook 01's own code cells run in this process (no kernel).
+
+    It runs once per sweep (once per distinct evidence section), so it follows the notebook exactly rather
+    than a copy of its steps; its tables and figures go to a scratch folder that is removed afterwards.
+    """
+    import tempfile
+
     import matplotlib
+    import nbformat
+
+    from policy_kit.runner import STEPS
 
     matplotlib.use("Agg")
-    from policy_kit.evidence import stage as steps
+    import matplotlib.pyplot as plt
 
-    stage = _stage("evidence", params, root, {})
-    survey = steps.load_survey(stage)
-    weights = steps.weight_survey(stage, survey.data)
-    steps.prevalence_step(stage, survey.data, weights.data)
-    steps.subgroups_step(stage, survey.data, weights.data)
-    steps.risk_factors_step(stage, survey.data)
-    steps.funnels_step(stage)
-    steps.pooling_step(stage)
-    steps.record_for_economics(stage)
-    return stage.rec.entries
+    notebook = nbformat.read(root / "notebooks" / STEPS[0].notebook, as_version=4)
+    with tempfile.TemporaryDirectory(prefix="policy-kit-evidence-") as scratch:
+        namespace = {"params": params.model_dump(mode="json"), "run_dir": scratch,
+                     "params_file": str(root / "params" / "headline-sweep.yaml")}  # only locates the project
+        for i, cell in enumerate(notebook.cells):
+            if cell.cell_type == "code" and "parameters" not in cell.metadata.get("tags", []):
+                exec(compile(cell.source, f"{STEPS[0].notebook}, cell {i + 1}", "exec"), namespace)  # noqa: S102 - the project's own notebook
+        plt.close("all")
+        return records.read(scratch).entries
 
 
 def economics_entries(params: Params, root: Path, evidence: dict[str, dict]) -> dict[str, dict]:

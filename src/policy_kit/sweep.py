@@ -26,7 +26,7 @@ from typing import Any, Callable
 
 from policy_kit.errors import ParamsError, Problem, UserError
 from policy_kit.params.overrides import _show, apply_overrides, parse_set, parse_value  # noqa: F401 - part of this module's API
-from policy_kit.paths import find_project, safe_name
+from policy_kit.paths import briefing_name, find_project, safe_name
 
 TABLE, PARQUET, CHART = "sweep.csv", "sweep.parquet", "sweep.png"
 VARIANTS_DIR = "variants"  # the params file of each variation, as run
@@ -103,12 +103,12 @@ def grid(sets: list[tuple[str, list[Any]]]) -> list[Variant]:
 
 def read_variants(path: str | Path) -> list[Variant]:
     """A YAML list of variations: each a mapping {key: value}, or {name: ..., set: {key: value}}."""
-    import yaml
-
     path = Path(path)
     if not path.is_file():
         raise ParamsError(f"Variants file not found: {path}")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    from policy_kit.params.loader import read_yaml
+
+    data = read_yaml(path).data  # the params reader's safety: no tags, no alias bombs, UTF-8, located syntax errors
     if not isinstance(data, list) or not data:
         raise ParamsError(f"{path}: expected a YAML list of variations", [Problem(str(path), "not a list", "- {key: value}", type(data).__name__)])
     variants, problems = [], []
@@ -133,11 +133,11 @@ def read_variants(path: str | Path) -> list[Variant]:
 def sweep_dir(root: Path, params_path: Path, when: dt.datetime | None = None) -> Path:
     """A new folder per sweep, named by params and time, so a rerun never mixes its rows with an older sweep's."""
     stamp = (when or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-    folder = root / "briefings" / f"{safe_name(params_path.stem)}-sweep-{stamp}"
+    folder = root / "briefings" / f"{briefing_name(params_path.stem)}-sweep-{stamp}"
     n = 1
     while folder.exists():
         n += 1
-        folder = folder.with_name(f"{safe_name(params_path.stem)}-sweep-{stamp}-{n}")
+        folder = folder.with_name(f"{briefing_name(params_path.stem)}-sweep-{stamp}-{n}")
     return folder
 
 
@@ -149,6 +149,7 @@ def validate_variants(params_path: Path, variants: list[Variant], root: Path) ->
     """
     import json
 
+    from policy_kit import preflight
     from policy_kit.params import check_data_files, load
     from policy_kit.params.loader import read_yaml
     from policy_kit.params.overrides import validate
@@ -176,6 +177,7 @@ def validate_variants(params_path: Path, variants: list[Variant], root: Path) ->
             evidence = json.dumps(params.evidence.model_dump(mode="json"), sort_keys=True)
             if evidence not in data_checked:
                 check_data_files(params, params_path, {}, root=root)
+                preflight.check(params, params_path, root=root)  # the runs skip data checks: done here, once per evidence section
                 data_checked.add(evidence)
         except UserError as exc:  # bad params, or bad data
             # a bad --set value is bad in every combination it enters: said once

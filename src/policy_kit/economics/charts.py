@@ -81,7 +81,7 @@ def ce_plane(plane_df: pd.DataFrame, *, wtp: float | None = None, max_points: in
 
 def ceac(ceac_df: pd.DataFrame, labels_fr: dict[str, str] | None = None) -> Figure:
     """Probability that each option is the best choice, by willingness to pay per case averted."""
-    labels = {"status_quo": "statu quo", **(labels_fr or {})}
+    labels = {"no_programme": "sans programme", **(labels_fr or {})}
     fig, ax = plt.subplots(figsize=(WIDTH_IN, WIDTH_IN * 0.55))
     for col in ceac_df.columns:
         ax.plot(ceac_df.index, ceac_df[col], lw=1.6, label=labels.get(col, col))

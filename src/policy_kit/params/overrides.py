@@ -8,6 +8,7 @@ not at a line of a generated file.
 from __future__ import annotations
 
 import copy
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -22,10 +23,25 @@ def parse_value(text: str) -> Any:
     text = text.strip()
     for cast in (int, float):
         try:
-            return cast(text)
+            value = cast(text)
         except ValueError:
-            pass
-    return yaml.safe_load(text) if text else ""
+            continue
+        if not math.isfinite(value):
+            raise ParamsError(f"--set value {text!r} is not a finite number",
+                              [Problem("--set", "not a finite number", expected="a finite number", found=text)])
+        return value
+    try:
+        value = yaml.safe_load(text) if text else ""
+    except yaml.YAMLError as exc:
+        raise ParamsError(f"--set value {text!r} cannot be read",
+                          [Problem("--set", "not a number, a word or a YAML list", expected="e.g. 4e6, true, [0.5, 1.0]",
+                                   found=f"{text!r} ({getattr(exc, 'problem', None) or type(exc).__name__})")]) from None
+    from policy_kit.params.loader import non_finite
+
+    if non_finite(value):
+        raise ParamsError(f"--set value {text!r} holds a number that is not finite",
+                          [Problem("--set", "not a finite number", expected="finite numbers", found=text)])
+    return value
 
 
 def _split_top_level(text: str) -> list[str]:
