@@ -19,8 +19,9 @@ test: $(STAMP) $(KERNEL_SPEC)
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
+	@echo "Installing policy_kit and its dependencies into $(VENV): a few minutes the first time; pip shows each package."
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -e '.[test]'
 	touch $(STAMP)
 
 validate: $(STAMP)
@@ -36,5 +37,6 @@ $(KERNEL_SPEC): $(STAMP)
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run_benchmarks.py
 
+# The step cache (briefings/.cache) goes too; it also prunes itself to run.cache_max_mb.
 clean:
-	rm -rf $(VENV) briefings/*/ .pytest_cache
+	rm -rf $(VENV) briefings/*/ briefings/.cache .pytest_cache
