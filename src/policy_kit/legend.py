@@ -7,8 +7,15 @@ checks that no legend overlaps its plotting area.
 from __future__ import annotations
 
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.legend import Legend
+
+
+def _renderer(fig):
+    if not hasattr(fig.canvas, "get_renderer"):  # a figure made without pyplot has no drawing canvas yet
+        FigureCanvasAgg(fig)
+    return fig.canvas.get_renderer()
 
 
 def legend_below(ax: Axes, *, ncol: int = 2, fontsize: float = 8, **kwargs) -> Legend | None:
@@ -26,7 +33,7 @@ def legend_below(ax: Axes, *, ncol: int = 2, fontsize: float = 8, **kwargs) -> L
     legend = ax.legend(handles, labels, loc="upper center", ncol=ncol, fontsize=fontsize, frameon=False, **kwargs)
     for _ in range(3):  # the layout moves the axes, which moves the tick labels the legend sits under
         fig.tight_layout()
-        renderer = fig.canvas.get_renderer()
+        renderer = _renderer(fig)
         bottom = ax.xaxis.get_tightbbox(renderer).y0
         y = ax.transAxes.inverted().transform((0, bottom))[1]
         legend.set_bbox_to_anchor((0.5, y - 0.02), transform=ax.transAxes)
@@ -36,7 +43,7 @@ def legend_below(ax: Axes, *, ncol: int = 2, fontsize: float = 8, **kwargs) -> L
 def overlaps_data(ax: Axes) -> bool:
     """Whether a legend of the axes or of its figure covers any part of the plotting area, as drawn."""
     fig = ax.figure
+    renderer = _renderer(fig)
     fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
     legends = [leg for leg in [ax.get_legend(), *fig.legends] if leg is not None]
     return any(leg.get_window_extent(renderer).overlaps(ax.get_window_extent(renderer)) for leg in legends)

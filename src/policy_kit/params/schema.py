@@ -48,7 +48,8 @@ class Meta(Strict):
 
 class RunSettings(Strict):
     # Seeds live with the draws they drive (economics.psa.seed); the synthetic data carries its own.
-    step_timeout_s: int = Field(default=900, gt=0, le=24 * 3600, description="per-cell timeout of each notebook, seconds")
+    step_timeout_s: int = Field(default=900, gt=0, le=24 * 3600, description="time limit of each step (one notebook, all its cells), seconds")
+    cache_max_mb: int = Field(default=500, ge=0, description="size cap of the step cache (briefings/.cache), MB; the least recently used entries go first")
 
 
 class MemoParams(Strict):
