@@ -61,16 +61,50 @@ def test_describe_cli_table_csv_and_markdown(project_copy, monkeypatch):
 
     as_csv = runner.invoke(app, ["describe", "params/memorandum-2024.yaml", "--format", "csv"])
     assert as_csv.exit_code == 0
-    rows = list(csv.DictReader(io.StringIO(as_csv.output)))
+    # what Excel in Belgium opens as numbers: a byte-order mark, ';' between fields, decimal commas
+    assert as_csv.output.startswith("\ufeffparameter;type;")
+    rows = list(csv.DictReader(io.StringIO(as_csv.output.removeprefix("\ufeff")), delimiter=";"))
     assert rows[0].keys() >= {"parameter", "type", "unit", "default", "value", "low", "high", "source", "vintage", "quality"}
     cap = next(r for r in rows if r["parameter"] == "plan.budget_cap")
-    assert cap["low"] == "4 000 000" and cap["quality"] == "assumption"
+    assert (cap["low"], cap["value"], cap["default"], cap["quality"]) == ("4000000", "7000000", "7000000", "assumption")
+    prevalence = next(r for r in rows if r["parameter"] == "economics.risk_prevalence")
+    assert "," in prevalence["value"] and "." not in prevalence["value"]
+    assert float(prevalence["value"].replace(",", ".")) == load(project_copy / "params" / "memorandum-2024.yaml",
+                                                                 check_data=False).economics.risk_prevalence.value
 
     markdown = runner.invoke(app, ["describe", "--format", "markdown"])
     assert markdown.exit_code == 0 and markdown.output.startswith("| parameter | type |")
 
     bad = runner.invoke(app, ["describe", "--format", "xml"])
-    assert bad.exit_code == 2
+    assert bad.exit_code == 2 and "table" in bad.output and "xlsx" in bad.output  # the choices are listed
+
+
+def test_describe_xlsx_has_numbers_and_the_default_scenario_values(project_copy, monkeypatch):
+    from openpyxl import load_workbook
+
+    monkeypatch.chdir(project_copy)
+    tight = project_copy / "params" / "memorandum-2024-tight-budget.yaml"
+    result = runner.invoke(app, ["describe", str(tight), "--format", "xlsx", "--out", "tight.xlsx"])
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(project_copy / "tight.xlsx").active
+    header = [c.value for c in sheet[1]]
+    rows = {r[0]: dict(zip(header, r)) for r in sheet.iter_rows(min_row=2, values_only=True)}
+    cap = rows["plan.budget_cap"]
+    own = load(tight, check_data=False).plan.budget_cap.value
+    default = load(project_copy / "params" / "memorandum-2024.yaml", check_data=False).plan.budget_cap.value
+    assert own != default
+    low = load(tight, check_data=False).plan.budget_cap.low
+    assert (cap["value"], cap["default"], cap["low"]) == (own, default, low)  # numbers, not text
+    again = runner.invoke(app, ["describe", str(tight), "--format", "xlsx", "--out", "tight.xlsx"])
+    assert again.exit_code == 2  # never overwrites a file
+
+
+def test_describe_table_stays_within_80_columns(project_copy, monkeypatch):
+    monkeypatch.chdir(project_copy)
+    result = runner.invoke(app, ["describe"], env={"COLUMNS": "80"}, terminal_width=80)
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80
+    assert "plan.budget_cap" in result.output and "4 000 000 – 10 000 000" in result.output
 
 
 def test_describe_refuses_a_bad_params_file(project_copy, monkeypatch):

@@ -92,10 +92,31 @@ def test_compare_docx_is_the_comparison_on_the_house_template(two_runs, tmp_path
     out = write_docx(compare(*two_runs), tmp_path / "compare.docx")
     document = docx.Document(out)
     text = "\n".join([p.text for p in document.paragraphs] + [c.text for t in document.tables for r in t.rows for c in r.cells])
+    text = text.replace("\u202f", " ")  # French typography groups thousands with a narrow no-break space
     assert "Comparaison de deux exécutions" in text
-    assert "plan.budget_cap.value" in text and "7 000 000" in text and "5 000 000" in text
+    # parameters by their labels, values as the locale writes them
+    assert "plan.budget_cap.value" not in text and "Le plafond budgétaire annuel" in text
+    assert "7\u202f000\u202f000" in text.replace(" ", "\u202f") and "10\u202f000" in text.replace(" ", "\u202f")
     assert "plan.recommended.cases_averted_plan_years" in text and "−50,0" in text
+    # the same headline results as the terminal, moved or not
+    assert "plan.option.full.npv" in text
     assert len(document.tables) >= 2
+    # the params' author signs it; no banner without synthetic data
+    assert "Service d'études UCM" in text
+    assert "Données de démonstration" not in text
+    import zipfile
+
+    with zipfile.ZipFile(out) as package:  # opens in Word without the "update fields?" prompt
+        assert b"updateFields" not in package.read("word/settings.xml")
+
+
+def test_compare_docx_carries_the_demo_banner_when_a_run_used_synthetic_data(two_runs, tmp_path):
+    a, b = two_runs
+    results = json.loads((a / "results.json").read_text(encoding="utf-8"))
+    results["evidence.survey.synthetic"] = {"kind": "scalar", "value": True, "unit": ""}
+    (a / "results.json").write_text(json.dumps(results), encoding="utf-8")
+    document = docx.Document(write_docx(compare(a, b), tmp_path / "compare.docx"))
+    assert any("Données de démonstration" in p.text for p in document.paragraphs)
 
 
 def test_compare_cli_prints_tables_and_writes_the_docx_next_to_run_b(two_runs, monkeypatch):

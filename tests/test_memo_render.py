@@ -130,8 +130,10 @@ def test_captions_are_numbered_fields_with_cached_text(rendered):
     text = body_text(docx.Document(str(rendered["memo"])))
     assert "Tableau\u00a01 – Options chiffrées, 2025-2030" in text
     assert "Le Tableau\u00a01 compare" in text  # the REF field reads correctly before any update
-    settings = xml(rendered["memo"], "word/settings.xml")
-    assert settings.find(f"{{{W}}}updateFields").get(f"{{{W}}}val") == "true"
+    # the memo's fields carry their results: Word opens it without the "update fields?" prompt
+    assert xml(rendered["memo"], "word/settings.xml").find(f"{{{W}}}updateFields") is None
+    # the annex's table of contents gets its page numbers when Word refreshes it
+    assert xml(rendered["annex"], "word/settings.xml").find(f"{{{W}}}updateFields").get(f"{{{W}}}val") == "true"
 
 
 def test_picture_has_alt_text(rendered):

@@ -39,7 +39,9 @@ def test_grid_is_every_combination_with_readable_names():
     assert len(variants) == 6
     assert variants[0].overrides == {"plan.budget_cap": 4e6, "economics.horizon_years": 5}
     assert variants[-1].overrides == {"plan.budget_cap": 7e6, "economics.horizon_years": 15}
-    assert variants[0].name == "01-budget_cap-4000000_horizon_years-5"
+    assert variants[0].name == "01-plan.budget_cap-4000000_economics.horizon_years-5"  # the whole key
+    same_tail = grid([("economics.components.app.uptake", [0.06]), ("economics.components.accompaniment.uptake", [0.06])])
+    assert "components.app.uptake-0.06" in same_tail[0].name and "accompaniment.uptake-0.06" in same_tail[0].name
     assert len({v.name for v in variants}) == 6
     with pytest.raises(ParamsError):
         grid([("a.b", [1]), ("a.b", [2])])
@@ -84,8 +86,8 @@ def test_every_variation_is_validated_before_anything_runs(project_copy):
     with pytest.raises(ParamsError) as info:
         run_sweep(params, bad, workers=1)
     text = info.value.render()
-    assert "variation above-range" in text and "above its high bound" in text
-    assert "variation typo" in text
+    assert "variation above-range: plan.budget_cap" in text and "above its high bound" in text
+    assert "variation typo: economics.horizon_yers" in text
     assert "variation fine" not in text
     assert not (folder / "fine").exists()  # nothing ran
 
@@ -140,8 +142,8 @@ def test_sweep_on_a_local_dask_cluster(project_copy):
             distributed.Client(cluster) as client:
         result = run_sweep(params, variants, executor=client.get_executor())
     assert result.failed == []
-    folder = project_copy / "briefings" / "memorandum-2024-sweep"
-    assert result.folder == folder
+    folder = result.folder
+    assert folder.parent == project_copy / "briefings" and folder.name.startswith("memorandum-2024-sweep-")
     for name in ("sweep.csv", "sweep.parquet", "sweep.png"):
         assert (folder / name).is_file(), name
     table = pd.read_csv(folder / "sweep.csv")

@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import policy_kit
+from policy_kit.paths import normal_permissions
 
 # written by the runner, not by a step
 IGNORED = {"provenance.json", "params.yaml"}
@@ -102,6 +103,10 @@ class StepCache:
         manifest = entry / "files.json"
         if not manifest.exists():
             return False
+        try:
+            os.utime(manifest)  # last use: pruning removes the entries unused longest
+        except OSError:
+            pass
         for rel in json.loads(manifest.read_text(encoding="utf-8")):
             target = run_dir / rel
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -115,6 +120,7 @@ class StepCache:
             return
         entry.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=entry.parent))
+        normal_permissions(tmp)  # a shared cache: entries readable like the user's other folders
         try:
             produced = sorted(set(files))
             for rel in produced:
@@ -126,3 +132,46 @@ class StepCache:
             pass  # another process stored the same entry first: theirs is as good
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+
+    def size(self) -> int:
+        """Bytes held by the cache's entries."""
+        return sum(p.stat().st_size for p in self.root.rglob("*") if p.is_file()) if self.root.is_dir() else 0
+
+    def prune(self, max_bytes: int, *, keep: tuple[str, ...] | list[str] = (), min_age_s: float = 600.0) -> list[str]:
+        """Remove the entries unused longest until the cache holds at most `max_bytes`; returns the keys removed.
+
+        Entries in `keep` (the steps of the run that is finishing) and entries used in the last `min_age_s`
+        seconds (a parallel run may be restoring them) stay, even if the cache then stays over its cap.
+        """
+        import time
+
+        if not self.root.is_dir():
+            return []
+        entries = []
+        for manifest in self.root.glob("*/*/files.json"):
+            entry = manifest.parent
+            try:
+                used = manifest.stat().st_mtime
+                size = sum(p.stat().st_size for p in entry.rglob("*") if p.is_file())
+            except OSError:
+                continue  # removed meanwhile
+            entries.append((used, entry, size))
+        total = sum(size for _, _, size in entries)
+        removed = []
+        now = time.time()
+        for used, entry, size in sorted(entries, key=lambda e: e[0]):
+            if total <= max_bytes:
+                break
+            if entry.name in keep or now - used < min_age_s:
+                continue
+            # renamed first: a run that looks the entry up meanwhile finds nothing rather than half of it
+            doomed = entry.with_name(f".gone-{entry.name}-{os.getpid()}")
+            try:
+                entry.rename(doomed)
+            except OSError:
+                continue
+            shutil.rmtree(doomed, ignore_errors=True)
+            (entry.parent / f"{entry.name}.lock").unlink(missing_ok=True)
+            total -= size
+            removed.append(entry.name)
+        return removed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -11,9 +12,59 @@ from rich.console import Console
 
 from policy_kit.errors import UserError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Turn pilot statistics into decision-ready policy memos.")
+# Plain help (rich_markup_mode=None): metavars say what to type, with no Python type names beside them.
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  context_settings={"help_option_names": ["-h", "--help"]},
+                  help="Turn pilot statistics into decision-ready policy memos.")
 out = Console()
 err = Console(stderr=True)
+# An argument's metavar (PARAMS, RUN_A…) says what to give; typer would print a Python type name beside it.
+if hasattr(typer.core, "TyperArgument"):
+    typer.core.TyperArgument.display_type_rich = lambda self, ctx: None
+
+
+class DescribeFormat(str, enum.Enum):
+    table = "table"
+    csv = "csv"
+    xlsx = "xlsx"
+    markdown = "markdown"
+
+
+class ExecutorKind(str, enum.Enum):
+    process = "process"
+    dask_local = "dask-local"
+
+
+PARAMS_HELP = "params YAML file (anywhere: data paths are relative to the project)"
+Project = Annotated[Path | None, typer.Option("--project", metavar="DIR", show_default=False,
+                                              help="project folder (default: the one holding the params file, else the working folder)")]
+Force = Annotated[bool, typer.Option("--force", metavar="", help="re-execute every step, ignoring the step cache")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from policy_kit import __version__
+
+        out.print(f"policy-kit {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", metavar="", is_eager=True, callback=_version,
+                                          help="print the version and exit")] = False,
+) -> None:
+    """Turn pilot statistics into decision-ready policy memos."""
+
+
+def _root(params_file: Path | None, project: Path | None) -> Path:
+    from policy_kit.paths import find_project
+
+    try:
+        return find_project(params_file, project)
+    except UserError as exc:
+        _fail(exc)
+        raise  # not reached
 
 
 def _fail(exc: UserError) -> None:
@@ -22,15 +73,19 @@ def _fail(exc: UserError) -> None:
 
 
 @app.command()
-def validate(params_files: Annotated[list[Path], typer.Argument(help="params YAML file(s)")]) -> None:
-    """Check params files without running anything."""
+def validate(
+    params_files: Annotated[list[Path], typer.Argument(help="params YAML file(s)", metavar="PARAMS...", show_default=False)],
+    project: Project = None,
+) -> None:
+    """Check params files (and the data they name) without running anything."""
     from policy_kit import preflight
     from policy_kit.params import load
 
     failures: list[UserError] = []
     for path in params_files:
         try:
-            preflight.check(load(path), path)
+            root = _root(path, project)
+            preflight.check(load(path, root=root), path, root=root)
             out.print(f"[green]ok[/] {path}")
         except UserError as exc:
             failures.append(exc)
@@ -41,27 +96,38 @@ def validate(params_files: Annotated[list[Path], typer.Argument(help="params YAM
 
 @app.command()
 def run(
-    params_file: Annotated[Path, typer.Argument(help="params YAML file")],
-    out_dir: Annotated[Path | None, typer.Option("--out", help="run folder (default: briefings/<params name>)")] = None,
-    force: Annotated[bool, typer.Option("--force", help="re-execute every step, ignoring the step cache")] = False,
+    params_file: Annotated[Path, typer.Argument(help=PARAMS_HELP, metavar="PARAMS", show_default=False)],
+    sets: Annotated[list[str] | None, typer.Option("--set", metavar="KEY=VALUE", show_default=False,
+                                                   help="override one params value for this run (dotted key, as `describe` lists); repeatable")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", metavar="DIR", show_default=False, help="run folder (default: briefings/<params name>)")] = None,
+    force: Force = False,
+    project: Project = None,
 ) -> None:
     """Validate the params, run every step, and write the briefing folder."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from policy_kit.runner import run as run_scenario
-
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=False) as progress:
+        # shown from the first second: validating and reading the data take a moment before the first step
+        checking = progress.add_task(f"checking {params_file.name} and its data files", total=1)
         tasks: dict[str, int] = {}
 
         def on_step(step, state, seconds):
             if state == "start":
+                if not progress.tasks[checking].finished:
+                    progress.update(checking, completed=1)
                 tasks[step.notebook] = progress.add_task(step.notebook, total=1)
             else:
                 note = " (cached)" if state == "cached" else ""
                 progress.update(tasks[step.notebook], completed=1, description=f"{step.notebook}{note} [dim]{seconds:.1f} s[/]")
 
         try:
-            result = run_scenario(params_file, out_dir, force=force, on_step=on_step)
+            from policy_kit.params.overrides import parse_assignments
+            from policy_kit.runner import run as run_scenario
+
+            overrides = parse_assignments(sets or [])
+            root = _root(params_file, project)
+            result = run_scenario(params_file, out_dir, force=force, on_step=on_step, root=root, overrides=overrides,
+                                  on_status=lambda text: progress.update(checking, description=text))
         except UserError as exc:
             progress.stop()
             _fail(exc)
@@ -74,61 +140,76 @@ def run(
             err.print(f"[bold red]error:[/] cannot write {exc.filename or 'a file of the run'}: {exc.strerror or exc}; "
                       "nothing was published, the last good briefing is unchanged", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
-    out.print(f"[green]briefing written:[/] {result.run_dir}")
+    out.print(f"[green]briefing written:[/] {result.run_dir}", highlight=False)
 
 
 DEFAULT_PARAMS = Path("params") / "memorandum-2024.yaml"
 
 
-def _default_params() -> Path:
-    from policy_kit.paths import project_root
-
-    try:
-        return project_root() / DEFAULT_PARAMS
-    except UserError as exc:
-        _fail(exc)
-        raise  # not reached
+def _default_params(project: Path | None = None) -> Path:
+    return _root(None, project) / DEFAULT_PARAMS
 
 
 @app.command()
 def describe(
-    params_file: Annotated[Path | None, typer.Argument(help="params YAML file (default: the default scenario)")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or markdown")] = "table",
+    params_file: Annotated[Path | None, typer.Argument(help="params YAML file (default: the default scenario)", metavar="[PARAMS]",
+                                                       show_default=False)] = None,
+    fmt: Annotated[DescribeFormat, typer.Option("--format", help="table on the terminal; csv for Excel (';', decimal comma); "
+                                                "xlsx (a workbook, written to --out); markdown")] = DescribeFormat.table,
+    out_file: Annotated[Path | None, typer.Option("--out", metavar="FILE", show_default=False,
+                                                  help="where --format xlsx writes (default: <params name>-parameters.xlsx here)")] = None,
+    project: Project = None,
 ) -> None:
-    """List every parameter: type, unit, default, this file's value, range and source."""
+    """List every parameter: type, unit, the default scenario's value, this file's value, range and source."""
     from policy_kit.describe import describe as describe_params
-    from policy_kit.describe import to_csv, to_markdown
+    from policy_kit.describe import to_csv, to_markdown, to_xlsx
     from policy_kit.params import load
 
-    if fmt not in ("table", "csv", "markdown"):
-        err.print(f"[bold red]error:[/] --format must be table, csv or markdown; found {fmt!r}")
-        raise typer.Exit(2)
-    path = params_file or _default_params()
+    root = _root(params_file, project)
+    path = params_file or root / DEFAULT_PARAMS
     try:
-        rows = describe_params(load(path, check_data=False))
+        params = load(path, root=root, check_data=False)
+        default_path = root / DEFAULT_PARAMS
+        defaults = load(default_path, root=root, check_data=False) if default_path.is_file() else None
     except UserError as exc:
         _fail(exc)
-    if fmt == "csv":
-        sys.stdout.write(to_csv(rows))
+    rows = describe_params(params, defaults)
+    if fmt is DescribeFormat.csv:
+        sys.stdout.write(to_csv(rows, excel=True))
         return
-    if fmt == "markdown":
+    if fmt is DescribeFormat.markdown:
         sys.stdout.write(to_markdown(rows))
         return
-    from rich.table import Table
-
+    if fmt is DescribeFormat.xlsx:
+        target = out_file or Path(f"{path.stem}-parameters.xlsx")
+        if target.exists():
+            err.print(f"[bold red]error:[/] {target} already exists: give another --out, or remove it", highlight=False)
+            raise typer.Exit(2)
+        to_xlsx(rows, target)
+        out.print(f"[green]written:[/] {target}", highlight=False)
+        return
     from rich.markup import escape
+    from rich.table import Table
 
     columns = [("parameter", "bold", None), ("type", "dim", 24), ("unit", "", 16), ("default", "dim", 14),
                ("value", "cyan", 28), ("range", "", 24), ("source (vintage; quality)", "", 60)]
     if out.width < 150:  # a narrow terminal keeps what matters most
         columns = [c for c in columns if c[0] in ("parameter", "unit", "value", "range")]
-    table = Table(title=f"{path}: {len(rows)} parameters", show_lines=False, expand=False,
+    if out.width < 100:
+        columns = [c for c in columns if c[0] in ("parameter", "value", "range")]
+    from rich import box
+
+    narrow = out.width < 100
+    table = Table(title=f"{path.name}: {len(rows)} parameters", show_lines=False, expand=False, box=box.SIMPLE_HEAD if narrow else box.HEAVY_HEAD,
                   caption="long cells are cut" + ("" if len(columns) == 7 else ", some columns left out (narrow terminal)")
-                  + ": --format csv or markdown gives everything")
+                  + ": --format csv, xlsx or markdown gives everything")
     # one line per parameter: long texts are cut rather than wrapped, so the table stays scannable
     for column, style, width in columns:
-        table.add_column(column, style=style, no_wrap=True, overflow="ellipsis", max_width=width,
-                         min_width=23 if column == "range" else None)
+        if narrow and column == "parameter":  # the dotted key is what --set takes: wrapped, never cut
+            table.add_column(column, style=style, overflow="fold", max_width=out.width - 14 - 22 - 8)
+            continue
+        table.add_column(column, style=style, no_wrap=True, overflow="ellipsis", max_width=14 if narrow and column == "value" else width,
+                         min_width=22 if column == "range" else None)
     for row in rows:
         detail = "; ".join(x for x in (row.vintage, row.quality) if x)
         cells = {"parameter": row.parameter, "type": row.type, "unit": row.unit, "default": row.default, "value": row.value,
@@ -155,8 +236,9 @@ MAX_NAME = 100  # a params name becomes file and folder names: file systems stop
 
 @app.command()
 def new(
-    name: Annotated[str, typer.Argument(help="scenario name: letters, digits, '.', '_' or '-'")],
-    source: Annotated[Path | None, typer.Option("--from", help="params file to copy (default: the default scenario)")] = None,
+    name: Annotated[str, typer.Argument(help="scenario name: letters, digits, '.', '_' or '-'", metavar="NAME", show_default=False)],
+    source: Annotated[Path | None, typer.Option("--from", metavar="FILE", show_default=False,
+                                                help="params file to copy (default: the default scenario)")] = None,
 ) -> None:
     """Write params/NAME.yaml, a commented copy of the default params to edit."""
     import datetime as dt
@@ -195,35 +277,53 @@ def new(
 
 @app.command()
 def sweep(
-    params_file: Annotated[Path, typer.Argument(help="params YAML file the variations start from")],
-    sets: Annotated[list[str] | None, typer.Option("--set", help="KEY=V1,V2,...: a dotted params key and its values; several --set make a grid")] = None,
-    variants_file: Annotated[Path | None, typer.Option("--variants", help="YAML list of variations, each {key: value, ...}")] = None,
-    workers: Annotated[int | None, typer.Option("--workers", min=1, max=256, help="parallel processes (default: one per core)")] = None,
-    executor_kind: Annotated[str, typer.Option("--executor", help="process (a local process pool) or dask-local (a local Dask cluster)")] = "process",
-    force: Annotated[bool, typer.Option("--force", help="re-execute every step, ignoring the step cache")] = False,
+    params_file: Annotated[Path, typer.Argument(help="params YAML file the variations start from", metavar="PARAMS", show_default=False)],
+    sets: Annotated[list[str] | None, typer.Option("--set", metavar="KEY=V1,V2,...", show_default=False,
+                                                   help="a dotted params key and its values; several --set make a grid")] = None,
+    variants_file: Annotated[Path | None, typer.Option("--variants", metavar="FILE", show_default=False,
+                                                       help="YAML list of variations, each {key: value, ...}")] = None,
+    headlines: Annotated[bool, typer.Option("--headlines", metavar="",
+                                            help="headline results only, computed in this process: no notebook, no document (fast)")] = False,
+    psa: Annotated[bool, typer.Option("--psa", metavar="", help="with --headlines: add the probabilistic analysis (P(NPV>0))")] = False,
+    out_dir: Annotated[Path | None, typer.Option("--out", metavar="DIR", show_default=False,
+                                                 help="sweep folder (default: briefings/<params name>-sweep-<date-time>)")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", metavar="N", show_default=False, min=1, max=256,
+                                                help="parallel processes (default: one per core; with --headlines, this process up to 100 variations)")] = None,
+    executor_kind: Annotated[ExecutorKind, typer.Option("--executor", help="a local process pool, or a local Dask cluster")] = ExecutorKind.process,
+    force: Force = False,
+    project: Project = None,
 ) -> None:
-    """Run variations of a params file in parallel; gather headline results in one table and one chart."""
+    """Run variations of a params file; gather headline results in one table and one chart."""
     import time
 
     from policy_kit.sweep import default_workers, grid, parse_set, read_variants, run_sweep
 
-    if executor_kind not in ("process", "dask-local"):
-        err.print(f"[bold red]error:[/] --executor must be process or dask-local; found {executor_kind!r}")
-        raise typer.Exit(2)
     if bool(sets) == bool(variants_file):
         err.print("[bold red]error:[/] give either --set KEY=V1,V2 (one or more) or --variants FILE")
         raise typer.Exit(2)
+    if psa and not headlines:
+        err.print("[bold red]error:[/] --psa goes with --headlines (a full sweep runs the probabilistic analysis anyway)")
+        raise typer.Exit(2)
+    if out_dir is not None and out_dir.exists() and any(out_dir.iterdir()):
+        err.print(f"[bold red]error:[/] --out {out_dir} is not empty: a sweep writes into a folder of its own", highlight=False)
+        raise typer.Exit(2)
+    root = _root(params_file, project)
     try:
         variants = grid([parse_set(s) for s in sets]) if sets else read_variants(variants_file)
     except UserError as exc:
         _fail(exc)
-    workers = workers or default_workers()
+    dask = executor_kind is ExecutorKind.dask_local
     started = time.perf_counter()
-    where = "this process" if workers == 1 and executor_kind == "process" else \
-        f"{workers} {'local Dask workers' if executor_kind == 'dask-local' else 'processes'}"
-    err.print(f"{len(variants)} variation(s) of {params_file} on {where}")
+    if headlines and workers is None and not dask:
+        where = "this process (one process per core above 100 variations)"
+    else:
+        workers = workers or default_workers()
+        where = "this process" if workers == 1 and not dask else f"{workers} {'local Dask workers' if dask else 'processes'}"
+    err.print(f"{len(variants)} variation(s) of {params_file}{', headline results' if headlines else ''} on {where}", highlight=False)
 
     def on_done(outcome) -> None:
+        if headlines and outcome.ok:
+            return  # hundreds of lines would hide the table
         if outcome.ok:
             err.print(f"  [green]ok[/] {outcome.name} [dim]{outcome.seconds:.1f} s, {len(outcome.cached)} step(s) reused[/]", highlight=False)
         else:
@@ -233,7 +333,7 @@ def sweep(
     client = cluster = None
     try:
         executor = None
-        if executor_kind == "dask-local":
+        if dask:
             try:
                 from distributed import Client, LocalCluster
             except ImportError:
@@ -242,7 +342,8 @@ def sweep(
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
             client = Client(cluster)
             executor = client.get_executor()
-        result = run_sweep(params_file, variants, executor=executor, workers=workers, force=force, on_done=on_done)
+        result = run_sweep(params_file, variants, executor=executor, workers=workers, force=force, on_done=on_done,
+                           headlines=headlines, psa=psa, folder=out_dir, root=root)
     except UserError as exc:
         _fail(exc)
     except KeyboardInterrupt:
@@ -254,51 +355,75 @@ def sweep(
         if cluster is not None:
             cluster.close()
     _print_sweep(result)
-    out.print(f"[green]sweep written:[/] {result.folder} [dim]({time.perf_counter() - started:.1f} s)[/]\n"
+    seconds = time.perf_counter() - started
+    rate = f", {len(variants) / seconds:.3g} variations/s" if headlines and seconds > 0 else ""
+    out.print(f"[green]sweep written:[/] {result.folder} [dim]({seconds:.1f} s{rate})[/]\n"
               f"  table {result.csv.name}, {result.parquet.name}" + (f"; chart {result.chart.name}" if result.chart else ""), highlight=False)
     if result.failed:
         raise typer.Exit(max(o.exit_code for o in result.failed) or 1)
 
 
 def _print_sweep(result) -> None:
+    """The headline table, values written by unit in the run's language; readable at 80 columns."""
+    from rich import box
     from rich.table import Table
 
     from policy_kit.memo.bind import format_value
 
-    frame = result.table
-    units = {}
-    if result.outcomes and any(o.ok for o in result.outcomes):
-        from policy_kit.runs import read_run
-
-        first = next(o for o in result.outcomes if o.ok)
-        units = {k: (e.get("unit") or "") for k, e in read_run(first.run_dir).results.items()}
-    shown = [c for c in frame.columns if c.startswith("set:")] + ["status", "seconds"]
-    shown += [c for c in ("plan.recommended.name", "plan.recommended.npv", "plan.recommended.annual_cost",
-                          "plan.recommended.cases_averted_plan_years") if c in frame.columns]
-    if out.width >= 150:
-        shown += [c for c in frame.columns if c.startswith("plan.option.") and c.endswith(".npv")]
-    table = Table(title="headline results (every column in sweep.csv)")
-    table.add_column("variant", style="bold", no_wrap=True)
+    frame, units, lang = result.table, result.units, result.language
+    keys = [c for c in frame.columns if c.startswith("set:")]
+    shown = [c for c in ("plan.recommended.name", "plan.recommended.npv", "plan.recommended.cases_averted_plan_years") if c in frame.columns]
+    if out.width >= 120:
+        shown += [c for c in ("plan.recommended.annual_cost", "plan.recommended.p_npv_positive") if c in frame.columns]
+        shown += [c for c in frame.columns if c.startswith("plan.option.") and c.endswith(".npv") and c.count(".") == 3]
+    headers = {"plan.recommended.name": "recommended", "plan.recommended.npv": "NPV", "plan.recommended.annual_cost": "cost/year",
+               "plan.recommended.cases_averted_plan_years": "cases averted", "plan.recommended.p_npv_positive": "P(NPV>0)"}
+    failed = (frame["status"] != "ok").any()
+    table = Table(title=f"headline results, {len(frame)} variation(s) (every column in {result.csv.name})",
+                  box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("#", justify="right")
+    for column in keys:  # the key's last part as header: the full key is in the title of the chart and in sweep.csv
+        table.add_column(column.removeprefix("set:").split(".")[-1], justify="right", overflow="fold")
     for column in shown:
-        label = column.removeprefix("set:").removeprefix("plan.").replace("recommended.", "rec. ").replace("option.", "")
-        table.add_column(label, justify="right" if column not in ("status", "plan.recommended.name") else "left", overflow="fold")
-    for _, row in frame.iterrows():
-        cells = []
+        label = headers.get(column) or column.removeprefix("plan.option.").removesuffix(".npv") + " NPV"
+        table.add_column(label, justify="left" if column.endswith(".name") else "right", overflow="fold")
+    if failed:
+        table.add_column("status", overflow="fold")
+    limit = 30  # more rows than a screen: sweep.csv has them all
+    for i, (_, row) in enumerate(frame.head(limit).iterrows(), 1):
+        cells = [str(i)]
+        cells += [_cell_text(row[c], lang) for c in keys]
         for column in shown:
             value = row.get(column)
-            if column in units and value is not None and value == value:
-                cells.append(format_value(value, units[column], "en"))
-            else:
-                cells.append("" if value is None or value != value else str(value))
-        table.add_row(str(row["variant"]), *cells)
+            missing = value is None or (isinstance(value, float) and value != value)
+            cells.append("" if missing else format_value(value, units.get(column, ""), lang) if column in units else str(value))
+        if failed:
+            cells.append(row["status"])
+        table.add_row(*cells)
     out.print(table)
+    if len(frame) > limit:
+        out.print(f"  … and {len(frame) - limit} more row(s) in {result.csv.name}", highlight=False)
+    if keys:
+        out.print("  [dim]" + "; ".join(k.removeprefix("set:") for k in keys) + "[/]", highlight=False)
+
+
+def _cell_text(value, language: str) -> str:
+    """A swept value as the run's locale writes it (4 000 000 and 0,05 in French)."""
+    from policy_kit import formatting as fmt
+    from policy_kit.sweep import _decimals
+
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return fmt.number(value, _decimals(float(value)), language)
+    return str(value)
 
 
 @app.command()
 def compare(
-    run_a: Annotated[str, typer.Argument(help="first run folder (or its name under briefings/, or its params file)")],
-    run_b: Annotated[str, typer.Argument(help="second run folder")],
-    out_file: Annotated[Path | None, typer.Option("--out", help="where to write the one-page docx (default: RUN_B/compare.docx)")] = None,
+    run_a: Annotated[str, typer.Argument(help="first run folder (or its name under briefings/, or its params file)", metavar="RUN_A",
+                                         show_default=False)],
+    run_b: Annotated[str, typer.Argument(help="second run folder", metavar="RUN_B", show_default=False)],
+    out_file: Annotated[Path | None, typer.Option("--out", metavar="FILE", show_default=False,
+                                                  help="where to write the one-page docx (default: RUN_B/compare.docx)")] = None,
 ) -> None:
     """Show which params differ between two runs and which headline results moved; write compare.docx."""
     from rich.table import Table

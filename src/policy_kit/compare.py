@@ -130,6 +130,51 @@ def show_param(value: Any) -> str:
     return text if len(text) <= 70 else text[:67] + "…"
 
 
+def param_label(key: str, params: dict | None, language: str) -> str:
+    """« L'adhésion (application) » for economics.components.app.uptake.value; the dotted key when no label is known."""
+    from policy_kit.memo.i18n import translator
+    from policy_kit.memo.labels import capitalise, parameter_label
+
+    parts = key.split(".")
+    bound = parts.pop() if parts[-1] in ("value", "low", "high") else None
+    if bound in ("low", "high"):
+        return key  # a range bound: the key says which
+    components = {name: (c or {}).get("label_fr") or name
+                  for name, c in (((params or {}).get("economics") or {}).get("components") or {}).items()}
+    name = None
+    if parts[:1] == ["economics"] and len(parts) >= 2:
+        rest = parts[1:]
+        if rest[0] == "transitions" and len(rest) == 2:
+            name = f"transition.{rest[1]}"
+        elif rest[0] == "allowances" and len(rest) == 2:
+            name = f"allowance.{rest[1]}"
+        elif rest[0] == "components" and len(rest) == 3:
+            name = f"component.{rest[1]}.{rest[2]}"
+        else:
+            name = ".".join(rest)
+    elif parts == ["plan", "budget_cap"]:
+        name = "budget_cap"
+    if name is None:
+        return key
+    label = parameter_label(name, translator(language), components=components, fallback="")
+    return capitalise(label) if label else key
+
+
+def show_value(value: Any, language: str) -> str:
+    """A params value as the locale writes it: 7 000 000, 0,05 in French."""
+    from policy_kit import formatting as fmt
+
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        text = f"{float(value):.6f}".rstrip("0")
+        decimals = len(text.split(".")[1]) if "." in text else 0
+        return fmt.number(value, decimals, language)
+    return show_param(value)
+
+
+def synthetic(run: RunFolder) -> bool:
+    return bool(run.value("evidence.survey.synthetic"))
+
+
 def show_result(value: Any, unit: str, language: str) -> str:
     from policy_kit.memo.bind import format_value
 
@@ -197,16 +242,19 @@ def write_docx(comparison: Comparison, out: str | Path, *, today: dt.date | None
     elif not comparison.params:
         blocks.append(Paragraph(text["none"]))
     else:
-        rows = [{text["key"]: c.key, a: show_param(c.a), b: show_param(c.b)} for c in comparison.params[:MAX_DOC_ROWS]]
+        params = comparison.b.params or comparison.a.params
+        rows = [{text["key"]: param_label(c.key, params, lang), a: show_value(c.a, lang), b: show_value(c.b, lang)}
+                for c in comparison.params[:MAX_DOC_ROWS]]
         blocks.append(Table(pd.DataFrame(rows), caption=text["params"], key="params",
                             note=text["more"].format(n=len(comparison.params) - MAX_DOC_ROWS) if len(comparison.params) > MAX_DOC_ROWS else None))
     sections.append(Section(text["params"], blocks=blocks))
 
-    moved = comparison.moved
+    # the same rows as the terminal: every headline result, moved or not (« = »)
+    moved = comparison.results
     blocks = []
-    if not moved:
+    if not comparison.moved:
         blocks.append(Paragraph(text["same"]))
-    else:
+    if moved:
         rows = []
         for change in moved[:MAX_DOC_ROWS]:
             absolute, relative = show_delta(change, lang)
@@ -223,12 +271,16 @@ def write_docx(comparison: Comparison, out: str | Path, *, today: dt.date | None
     ids = [f"{r.name}: run {r.manifest.get('run_id', '?')}, commit {str(r.manifest.get('git_commit', '?'))[:12]}" for r in (comparison.a, comparison.b)]
     sections.append(Section(text["provenance"], blocks=[Paragraph("; ".join(ids))], provenance=True))
 
+    from policy_kit.memo.i18n import demo_banner
+
     meta = (comparison.b.params or {}).get("meta") or {}
-    header = Header(to=text["to"], from_="policy-kit compare", date=fmt.date(today or dt.date.today(), lang),
+    sender = meta.get("author") or ((comparison.a.params or {}).get("meta") or {}).get("author") or "policy-kit compare"
+    header = Header(to=text["to"], from_=sender, date=fmt.date(today or dt.date.today(), lang),
                     subject=f"{a} → {b}", classification=meta.get("classification") or text["classification"])
+    banner = demo_banner(lang) if synthetic(comparison.a) or synthetic(comparison.b) else None
     content = MemoContent(language=lang, header=header, sections=sections, title=text["title"],
-                          organisation=meta.get("organisation"),
-                          properties=DocumentProperties(title=f"{text['title']}: {a} → {b}", author="policy-kit"))
+                          organisation=meta.get("organisation"), banner=banner,
+                          properties=DocumentProperties(title=f"{text['title']}: {a} → {b}", author=sender))
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     return render(content, out)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import types
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -33,16 +33,22 @@ class Row:
     vintage: str = ""
     quality: str = ""
     description: str = ""
+    # the numbers behind value, low, high and default, for a spreadsheet (None: not a number)
+    value_number: float | None = field(default=None, repr=False)
+    low_number: float | None = field(default=None, repr=False)
+    high_number: float | None = field(default=None, repr=False)
+    default_number: float | None = field(default=None, repr=False)
 
     @property
     def range(self) -> str:
         return f"{self.low} – {self.high}" if self.low or self.high else ""
 
     def as_dict(self) -> dict[str, str]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: getattr(self, name) for name in COLUMNS}
 
 
-COLUMNS = [f.name for f in fields(Row)]
+COLUMNS = [f.name for f in fields(Row) if not f.name.endswith("_number")]
+NUMERIC = ("value", "low", "high", "default")  # columns a spreadsheet receives as numbers when they are
 
 
 def _strip_optional(annotation: Any) -> tuple[Any, bool]:
@@ -101,6 +107,12 @@ def _default(field) -> str:
     return _show(value)
 
 
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return value
+
+
 def _sourced_row(path: str, field, value: Sourced | None) -> Row:
     description = (field.description or "") if field is not None else ""
     if value is None:
@@ -117,6 +129,9 @@ def _sourced_row(path: str, field, value: Sourced | None) -> Row:
         vintage=value.vintage or "",
         quality=value.quality,
         description=description or (value.note or ""),
+        value_number=_number(value.value),
+        low_number=_number(value.low),
+        high_number=_number(value.high),
     )
 
 
@@ -141,7 +156,7 @@ def _walk(annotation: Any, field, value: Any, path: str, rows: list[Row]) -> Non
             _walk(get_args(inner)[0], None, item, f"{path}.{i}", rows)
     else:
         rows.append(Row(path, type_name(annotation), default=_default(field), value=_show(value),
-                        description=(field.description or "") if field is not None else ""))
+                        description=(field.description or "") if field is not None else "", value_number=_number(value)))
 
 
 def _holds_models(annotation: Any, value: dict) -> bool:
@@ -154,23 +169,66 @@ def walk_model(model: type[BaseModel], instance: BaseModel, prefix: str, rows: l
         _walk(field.annotation, field, getattr(instance, name), f"{prefix}{name}", rows)
 
 
-def describe(params) -> list[Row]:
-    """One row per parameter of a validated Params, in file order."""
+def describe(params, defaults=None) -> list[Row]:
+    """One row per parameter of a validated Params, in file order.
+
+    `defaults`: the default scenario's Params; its value of each key fills the default column (the schema's
+    own default where that scenario lacks the key), which is what a new scenario starts from.
+    """
     rows: list[Row] = []
     walk_model(type(params), params, "", rows)
+    if defaults is not None:
+        base = {r.parameter: r for r in describe(defaults)}
+        for row in rows:
+            if row.parameter in base:
+                row.default, row.default_number = base[row.parameter].value, base[row.parameter].value_number
     return rows
 
 
-def to_csv(rows: list[Row]) -> str:
+def to_csv(rows: list[Row], *, excel: bool = False) -> str:
+    """Every column as CSV. `excel`: what Excel in Belgium opens as numbers (`;` between fields, decimal
+    comma, no thousands separator, a byte-order mark so it reads UTF-8)."""
     import csv
     import io
 
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n" if excel else "\n", delimiter=";" if excel else ",")
     writer.writeheader()
     for row in rows:
-        writer.writerow(row.as_dict())
-    return buffer.getvalue()
+        cells = row.as_dict()
+        if excel:
+            for name in NUMERIC:
+                number = getattr(row, f"{name}_number")
+                if number is not None:
+                    cells[name] = _decimal_comma(number)
+        writer.writerow(cells)
+    return ("\ufeff" if excel else "") + buffer.getvalue()
+
+
+def _decimal_comma(number: float) -> str:
+    """1500000.0 → "1500000", 0.0125 → "0,0125", 1e-05 → "0,00001": digits Excel reads in a Belgian locale."""
+    text = repr(number) if isinstance(number, float) else str(number)
+    if "e" in text:
+        text = f"{number:.15f}".rstrip("0")
+    return text.removesuffix(".0").rstrip(".").replace(".", ",")
+
+
+def to_xlsx(rows: list[Row], path) -> None:
+    """Every column in an Excel workbook, numbers as numbers."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "parameters"
+    sheet.append(COLUMNS)
+    for row in rows:
+        cells = row.as_dict()
+        sheet.append([getattr(row, f"{c}_number") if c in NUMERIC and getattr(row, f"{c}_number") is not None else cells[c]
+                      for c in COLUMNS])
+    sheet.freeze_panes = "B2"
+    for letter, width in zip("ABCDEFGHIJK", (48, 24, 12, 14, 14, 12, 12, 40, 12, 12, 40)):
+        sheet.column_dimensions[letter].width = width
+    book.save(path)
 
 
 def to_markdown(rows: list[Row]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -18,6 +19,29 @@ def project_root(start: str | Path | None = None) -> Path:
         if (folder / "notebooks").is_dir() and (folder / "params").is_dir():
             return folder
     raise ParamsError(f"Cannot find the project folder (one with notebooks/ and params/) at or above {here}")
+
+
+def find_project(params_path: str | Path | None = None, project: str | Path | None = None) -> Path:
+    """The project a params file is run in: `project` if given, else the one holding the params file, else the
+    one holding the working folder (a params file may live anywhere: a shared drive, a scratch folder)."""
+    if project is not None:
+        folder = Path(project).resolve()
+        if not ((folder / "notebooks").is_dir() and (folder / "params").is_dir()):
+            raise ParamsError(f"--project {project}: not a project folder",
+                              [Problem(f"--project {project}", "not a project folder", expected="a folder holding notebooks/ and params/",
+                                       found=str(folder) if folder.is_dir() else "no such folder")])
+        return folder
+    if params_path is not None:
+        try:
+            return project_root(params_path)
+        except ParamsError:
+            pass
+    try:
+        return project_root()
+    except ParamsError:
+        where = f"{Path(params_path).resolve().parent} nor " if params_path is not None else ""
+        raise ParamsError(f"Cannot find the project folder (one with notebooks/ and params/) at or above {where}{Path.cwd()}",
+                          [Problem("project", "no project folder found", hint="run from inside the project folder, or give --project DIR")]) from None
 
 
 def resolve_input(root: Path, relative: str, *, key: str, allowed: tuple[str, ...] = ("data",)) -> Path:
@@ -52,3 +76,21 @@ def briefing_name(stem: str) -> str:
     if cleaned == stem:
         return stem
     return f"{cleaned}-{hashlib.sha256(stem.encode('utf-8', 'surrogatepass')).hexdigest()[:6]}"
+
+
+def normal_permissions(folder: Path) -> None:
+    """Give a folder made by mkdtemp (0700) the mode a plain mkdir gives: 0777 less the user's umask."""
+    folder.chmod(0o777 & ~_umask())
+
+
+def _umask() -> int:
+    # Linux reports it without changing it; os.umask must set it to read it, which other threads would see
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -26,9 +26,10 @@ from typing import Callable
 from policy_kit import __version__, preflight, records
 from policy_kit.cache import StepCache, changed_files, snapshot, step_key
 from policy_kit.errors import Problem, StepFailure, UserError
-from policy_kit.params import Params, check_data_files, file_hash, load
+from policy_kit.params import Params, check_data_files, file_hash
 from policy_kit.params.loader import read_yaml
-from policy_kit.paths import briefing_name, project_root
+from policy_kit.params.overrides import load_with_overrides
+from policy_kit.paths import briefing_name, find_project, normal_permissions
 from policy_kit.publish_target import OutDirError, check_default_owner, check_out_dir, clean_leftovers
 
 
@@ -39,11 +40,12 @@ class Step:
     reads: tuple[str, ...]  # params sections the notebook reads: part of its cache key
 
 
+# The `run` section (time limit, cache size) changes how a run goes, not what it computes: no step reads it.
 STEPS = (
-    Step("evidence", "01_pilot_evidence.ipynb", ("run", "evidence")),
-    Step("economics", "02_cost_benefit.ipynb", ("run", "economics")),
-    Step("plan", "03_prevention_plan.ipynb", ("run", "economics", "plan")),
-    Step("memo", "04_memo.ipynb", ("meta", "run", "evidence", "economics", "plan", "memo")),
+    Step("evidence", "01_pilot_evidence.ipynb", ("evidence",)),
+    Step("economics", "02_cost_benefit.ipynb", ("economics",)),
+    Step("plan", "03_prevention_plan.ipynb", ("economics", "plan")),
+    Step("memo", "04_memo.ipynb", ("meta", "evidence", "economics", "plan", "memo")),
 )
 KERNEL = "python3"
 PARAMS_COPY = "params.yaml"
@@ -273,26 +275,60 @@ class KernelSession:
             shutil.rmtree(self._sockets, ignore_errors=True)
 
 
+class StepTimeout(Exception):
+    """A step ran longer than run.step_timeout_s, all its cells together."""
+
+    ename = "StepTimeout"
+
+
 def _execute(step: Step, root: Path, staging: Path, params_path: Path, params: Params, kernel: KernelSession) -> None:
     _skip_iri_format_checker()
     import papermill as pm
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
+    import nbformat
+
+    from policy_kit.notebook import localise
+
     (staging / "notebooks").mkdir(exist_ok=True)
-    pm.execute_notebook(
-        str(root / "notebooks" / step.notebook),
-        str(staging / "notebooks" / step.notebook),
-        parameters={
-            "params_file": str(params_path),
-            "run_dir": str(staging),
-            "params": params.model_dump(mode="json"),
-        },
-        kernel_name=KERNEL,
-        cwd=str(root / "notebooks"),
-        progress_bar=False,
-        execution_timeout=params.run.step_timeout_s,
-        km=kernel.fresh(),
-    )
+    notebook = localise(nbformat.read(root / "notebooks" / step.notebook, as_version=4), params.meta.language)
+    limit = params.run.step_timeout_s
+    km = kernel.fresh()
+    expired = threading.Event()
+
+    def stop() -> None:  # the whole step is over time: interrupt the cell running now
+        expired.set()
+        process = getattr(getattr(km, "provisioner", None), "process", None)
+        if process is not None:
+            process.send_signal(signal.SIGINT)
+
+    timer = threading.Timer(limit, stop)
+    timer.daemon = True
+    timer.start()
+    try:
+        pm.execute_notebook(
+            notebook,
+            str(staging / "notebooks" / step.notebook),
+            parameters={
+                "params_file": str(params_path),
+                "run_dir": str(staging),
+                "params": params.model_dump(mode="json"),
+            },
+            kernel_name=KERNEL,
+            cwd=str(root / "notebooks"),
+            progress_bar=False,
+            execution_timeout=limit,  # a cell that ignores the interrupt still stops here
+            km=km,
+        )
+    except Exception as exc:
+        if expired.is_set():
+            timeout = StepTimeout(f"the step ran longer than run.step_timeout_s = {limit} s")
+            timeout.cell_index = getattr(exc, "cell_index", None)
+            timeout.source = getattr(exc, "source", "")
+            raise timeout from exc
+        raise
+    finally:
+        timer.cancel()
 
 
 def _failure(step: Step, exc: BaseException, kept_at: Path | None) -> StepFailure:
@@ -338,7 +374,7 @@ def _drop_pending_tasks(timeout: float = 5.0) -> None:
 
 
 FAILURE_HINTS = {
-    "CellTimeoutError": "the cell ran longer than run.step_timeout_s in the params",
+    "CellTimeoutError": "the step ran longer than run.step_timeout_s in the params",
     "DeadKernelError": "the Python kernel running the notebook stopped: out of memory, a crash, or killed",
 }
 
@@ -372,9 +408,27 @@ def export_html(notebook: Path, html_dir: Path) -> Path:
         if _EXPORTER is None:
             _EXPORTER = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
         body, _ = _EXPORTER.from_notebook_node(node)
+    body = _with_alt_texts(body, node)
     page = html_dir / f"{notebook.stem}.html"
     page.write_text(body, encoding="utf-8")
     return page
+
+
+# what nbconvert writes on an image without alternative text
+_NO_ALT = 'alt="No description has been provided for this image"'
+
+
+def _with_alt_texts(body: str, node) -> str:
+    """Give each chart of the page the alternative text its output carries (nbconvert's templates drop it)."""
+    import html
+
+    alts = [o.get("metadata", {}).get("image/png", {}).get("alt", "")
+            for cell in node.cells if cell.cell_type == "code" for o in cell.get("outputs", [])
+            if "image/png" in o.get("data", {})]
+    if not any(alts) or body.count(_NO_ALT) != len(alts):
+        return body
+    parts = body.split(_NO_ALT)  # in page order, which is the order of the outputs
+    return parts[0] + "".join((f'alt="{html.escape(alt)}"' if alt else _NO_ALT) + part for alt, part in zip(alts, parts[1:]))
 
 
 @contextlib.contextmanager
@@ -432,20 +486,23 @@ def _step_keys(root: Path, params: Params, prov: dict) -> list[str]:
             params_sections={section: dumped[section] for section in step.reads},
             data_hashes=prov["data_sha256"],
             upstream=upstream,
-            # the memo prints the provenance, so it is an input of that step only
-            extra={"provenance": prov} if step.stage == "memo" else None,
+            # every notebook's text and tables read in the scenario's language; the memo prints the provenance
+            extra={"language": dumped["meta"]["language"], **({"provenance": prov} if step.stage == "memo" else {})},
         )
         keys.append(upstream)
     return keys
 
 
-def write_params_copy(params: Params, folder: Path) -> Path:
+def write_params_copy(params: Params, folder: Path, overrides: dict | None = None) -> Path:
     """The validated params of a run, defaults filled in: what `policy-kit compare` reads."""
     import yaml
 
     text = yaml.safe_dump(params.model_dump(mode="json"), allow_unicode=True, sort_keys=False, width=120)
     out = folder / PARAMS_COPY
-    out.write_text("# The validated params this run used, defaults filled in.\n" + text, encoding="utf-8")
+    header = "# The validated params this run used, defaults filled in.\n"
+    if overrides:
+        header += "".join(f"# --set {key}={value}\n" for key, value in overrides.items())
+    out.write_text(header + text, encoding="utf-8")
     return out
 
 
@@ -468,6 +525,8 @@ def run(
     root: str | Path | None = None,
     kernel: KernelSession | None = None,
     check_data: bool = True,
+    overrides: dict | None = None,
+    on_status: Callable[[str], None] | None = None,
 ) -> RunResult:
     """Validate, execute (or reuse from the cache) every step, publish.
 
@@ -475,15 +534,17 @@ def run(
     `kernel` lends a running KernelSession (a sweep worker reuses one across runs); the caller closes it.
     `check_data=False`: the caller has read and checked the data files already (a sweep does, once for all
     its variations, which spares each worker process the reading and its imports).
+    `overrides`: `--set` dotted keys applied to the params file (recorded in the manifest and params.yaml).
+    `on_status`: told what the run does before its first step (reading the data, starting the kernel).
     Raises ParamsError before any notebook starts if the params are bad, StepFailure if a step fails;
     in both cases the previous run folder is left as it was.
     """
     from concurrent.futures import ThreadPoolExecutor
 
     params_path = Path(params_path).resolve()
-    root = Path(root).resolve() if root else project_root(params_path)
+    root = Path(root).resolve() if root else find_project(params_path)
     # data files are read (checked) below, only if a step has to run
-    params = load(params_path, root=root, check_data=False)
+    params = load_with_overrides(params_path, overrides or {}, root=root, check_data=False)
     # the destination is checked before anything runs: publishing replaces only an earlier briefing
     final = check_out_dir(out_dir or default_out_dir(root, params_path), {s.notebook for s in STEPS})
     if not out_dir:
@@ -494,6 +555,7 @@ def run(
         clean_leftovers(final.parent)
         # the pid in the name tells a later run whether this folder's run is still going
         staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-{os.getpid()}-", dir=final.parent))
+        normal_permissions(staging)  # it becomes the briefing folder: colleagues on a shared server must open it
     except OSError as exc:
         raise OutDirError(f"Cannot write the run folder {final}: nothing was run",
                           [Problem(str(final.parent), "cannot create a folder here", expected="a folder you can write to",
@@ -506,14 +568,20 @@ def run(
     pending = []
     try:
         prov = provenance(params_path, params, root)
+        if overrides:
+            prov.pop("run_id")
+            prov["overrides"] = overrides
+            prov["run_id"] = hashlib.sha256(json.dumps(prov, sort_keys=True, default=str).encode()).hexdigest()[:12]
         (staging / "provenance.json").write_text(json.dumps(prov, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        write_params_copy(params, staging)
+        write_params_copy(params, staging, overrides)
         keys = _step_keys(root, params, prov)
         data_checked = False
 
         def prepare_to_execute() -> KernelSession:
             nonlocal kernel, data_checked
             if kernel is None:
+                if on_status:
+                    on_status("starting the Python kernel, reading the data files")
                 kernel = KernelSession(root / "notebooks")  # warms up while the data are read and cached steps restored
             kernel.start()
             if not data_checked:
@@ -568,6 +636,7 @@ def run(
         manifest = {**prov, "timings_s": timings, "cached_steps": cached, "steps": [s.notebook for s in STEPS]}
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         _publish(staging, final)
+        cache.prune(params.run.cache_max_mb * 2**20, keep=keys)
     finally:
         background.shutdown(wait=True)
         if kernel is not None and own_kernel:

@@ -25,7 +25,9 @@ HEADLINE_KEYS = (
     "plan.recommended.p_npv_positive",
     "evidence.prevalence.burnout_risk",
 )
-OPTION_KEY = re.compile(r"^plan\.option\.([a-z0-9_]+)\.(npv|cases_averted_plan_years)$")
+# Each option's figures, in this order; a perspective (plan.option.full.society.npv) follows the option's own.
+OPTION_METRICS = ("npv", "bcr", "annual_cost", "cases_averted_plan_years", "p_npv_positive")
+OPTION_KEY = re.compile(r"^plan\.option\.([a-z0-9_]+)\.(?:([a-z_]+)\.)?(" + "|".join(OPTION_METRICS) + r")$")
 
 
 @dataclass
@@ -79,13 +81,14 @@ def read_run(path: str | Path) -> RunFolder:
 
 
 def headline_keys(results: dict[str, dict]) -> list[str]:
-    """The headline result keys present in `results`: the recommendation, then each option's NPV and cases averted."""
+    """The headline result keys present in `results`: the recommendation, then each option's NPV, return per euro,
+    yearly cost, cases averted and P(NPV>0) (by metric, options in plan order; perspectives after the option's own)."""
     keys = [k for k in HEADLINE_KEYS if k in results]
-    options = sorted((m.group(2), m.group(1), k) for k in results if (m := OPTION_KEY.match(k)))
     order = (results.get("plan.option_order") or {}).get("value") or ""
     rank = {name: i for i, name in enumerate(order.split(","))} if order else {}
-    options.sort(key=lambda t: (t[0] != "npv", rank.get(t[1], len(rank)), t[1]))
-    return keys + [k for _, _, k in options]
+    options = [(OPTION_METRICS.index(m.group(3)), m.group(2) or "", rank.get(m.group(1), len(rank)), m.group(1), k)
+               for k in results if (m := OPTION_KEY.match(k))]
+    return keys + [k for *_, k in sorted(options)]
 
 
 def headline(results: dict[str, dict]) -> dict[str, Any]:

@@ -11,8 +11,9 @@ Variations run on any `concurrent.futures.Executor`: a process pool by default, 
 
 from __future__ import annotations
 
-import copy
+import datetime as dt
 import itertools
+import json
 import math
 import multiprocessing
 import os
@@ -24,7 +25,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from policy_kit.errors import ParamsError, Problem, UserError
-from policy_kit.paths import briefing_name, project_root, safe_name
+from policy_kit.params.overrides import _show, apply_overrides, parse_set, parse_value  # noqa: F401 - part of this module's API
+from policy_kit.paths import briefing_name, find_project, safe_name
 
 TABLE, PARQUET, CHART = "sweep.csv", "sweep.parquet", "sweep.png"
 VARIANTS_DIR = "variants"  # the params file of each variation, as run
@@ -34,6 +36,7 @@ VARIANTS_DIR = "variants"  # the params file of each variation, as run
 class Variant:
     name: str
     overrides: dict[str, Any]
+    origin: str = ""  # where it was written: "--set", or "<variants file>, item N" (problems are reported there)
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ class VariantOutcome:
     cached: list[str] = field(default_factory=list)
     error: str | None = None
     exit_code: int = 0
+    values: dict[str, Any] | None = None  # a headline sweep's results (a full sweep reads them from run_dir)
+    units: dict[str, str] | None = None
 
 
 @dataclass
@@ -69,6 +74,8 @@ class SweepResult:
     csv: Path
     parquet: Path
     chart: Path | None
+    units: dict[str, str] = field(default_factory=dict)  # headline result key → unit (EUR, cases, ratio…)
+    language: str = "fr"  # the params' meta.language: how the terminal and the chart write values
 
     @property
     def failed(self) -> list[VariantOutcome]:
@@ -76,80 +83,10 @@ class SweepResult:
 
 
 # ---------------------------------------------------------------------------------------------- variations
-def parse_value(text: str) -> Any:
-    """A command-line value: int, float (4e6 too), else YAML (true, null, a string, [0.5, 1.0])."""
-    import yaml
-
-    text = text.strip()
-    for cast in (int, float):
-        try:
-            value = cast(text)
-        except ValueError:
-            continue
-        if not math.isfinite(value):
-            raise ParamsError(f"--set value {text!r} is not a finite number",
-                              [Problem("--set", "not a finite number", expected="a finite number", found=text)])
-        return value
-    try:
-        if any(isinstance(t, (yaml.AnchorToken, yaml.AliasToken, yaml.TagToken)) for t in yaml.scan(text)):
-            raise ParamsError(f"--set value {text!r} uses YAML anchors, aliases or tags",
-                              [Problem("--set", "anchors (&), aliases (*) and tags (!!) are not values", expected="e.g. 4e6, true, [0.5, 1.0]",
-                                       found=text)])
-        value = yaml.safe_load(text) if text else ""
-    except (yaml.YAMLError, RecursionError) as exc:
-        raise ParamsError(f"--set value {text!r} cannot be read",
-                          [Problem("--set", "not a number, a word or a YAML list", expected="e.g. 4e6, true, [0.5, 1.0]",
-                                   found=f"{text!r} ({getattr(exc, 'problem', None) or type(exc).__name__})")]) from None
-    from policy_kit.params.loader import non_finite
-
-    if non_finite(value):
-        raise ParamsError(f"--set value {text!r} holds a number that is not finite",
-                          [Problem("--set", "not a finite number", expected="finite numbers", found=text)])
-    return value
-
-
-def _split_top_level(text: str) -> list[str]:
-    """Split on commas outside brackets, so `--set k=[0.5,1.0],[1,1]` gives two lists."""
-    parts, depth, current = [], 0, ""
-    for char in text:
-        if char in "[{":
-            depth += 1
-        elif char in "]}":
-            depth -= 1
-        if char == "," and depth == 0:
-            parts.append(current)
-            current = ""
-        else:
-            current += char
-    parts.append(current)
-    return parts
-
-
-def parse_set(text: str) -> tuple[str, list[Any]]:
-    """`key=v1,v2,...` → (key, [v1, v2, ...])."""
-    key, sep, values = text.partition("=")
-    key = key.strip()
-    if not sep or not key or not values.strip():
-        raise ParamsError(f"--set {text!r}: expected KEY=VALUE[,VALUE...]", [Problem("--set", "malformed", "KEY=V1,V2", text)])
-    return key, [parse_value(v) for v in _split_top_level(values)]
-
-
-def _short(key: str) -> str:
-    parts = key.split(".")
-    if parts[-1] in ("value", "low", "high") and len(parts) > 1:
-        return ".".join(parts[-2:])
-    return parts[-1]
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return str(value)
-
-
-def variant_name(index: int, overrides: dict[str, Any]) -> str:
-    label = "_".join(f"{_short(k)}={_show(v)}" for k, v in overrides.items())
-    return safe_name(f"{index:02d}-{label}"[:80]) if label else f"{index:02d}"
+def variant_name(index: int, overrides: dict[str, Any], width: int = 2) -> str:
+    """`03-plan.budget_cap-5000000`: the whole key, so two keys ending alike stay apart."""
+    label = "_".join(f"{k}={_show(v)}" for k, v in overrides.items())
+    return safe_name(f"{index:0{width}d}-{label}"[:120]) if label else f"{index:0{width}d}"
 
 
 def grid(sets: list[tuple[str, list[Any]]]) -> list[Variant]:
@@ -159,8 +96,9 @@ def grid(sets: list[tuple[str, list[Any]]]) -> list[Variant]:
     keys = [k for k, _ in sets]
     if len(set(keys)) != len(keys):
         raise ParamsError("--set names the same key twice", [Problem("--set", "duplicate key", found=", ".join(keys))])
-    combos = itertools.product(*(values for _, values in sets))
-    return [Variant(variant_name(i, dict(zip(keys, combo))), dict(zip(keys, combo))) for i, combo in enumerate(combos, 1)]
+    combos = list(itertools.product(*(values for _, values in sets)))
+    width = max(2, len(str(len(combos))))
+    return [Variant(variant_name(i, dict(zip(keys, combo)), width), dict(zip(keys, combo)), "--set") for i, combo in enumerate(combos, 1)]
 
 
 def read_variants(path: str | Path) -> list[Variant]:
@@ -183,8 +121,8 @@ def read_variants(path: str | Path) -> list[Variant]:
             problems.append(Problem(f"{path}, item {i}", "a variation is a mapping of dotted keys to values", found=repr(item)[:60]))
             continue
         overrides = {str(k): v for k, v in overrides.items()}
-        name = safe_name(str(name)) if name else variant_name(i, overrides)
-        variants.append(Variant(name, overrides))
+        name = safe_name(str(name)) if name else variant_name(i, overrides, max(2, len(str(len(data)))))
+        variants.append(Variant(name, overrides, f"{path}, item {i}"))
     names = [v.name for v in variants]
     problems += [Problem(str(path), f"two variations are named {n!r}") for n in sorted({n for n in names if names.count(n) > 1})]
     if problems:
@@ -192,93 +130,99 @@ def read_variants(path: str | Path) -> list[Variant]:
     return variants
 
 
-def apply_overrides(data: dict, overrides: dict[str, Any], *, where: str = "override") -> dict:
-    """A copy of the raw params with each dotted key set; on a sourced number, `key=v` sets its value."""
-    import difflib
-
-    out = copy.deepcopy(data)
-    problems = []
-    for key, value in overrides.items():
-        parts = key.split(".")
-        node: Any = out
-        try:
-            for depth, part in enumerate(parts[:-1]):
-                node = node[int(part)] if isinstance(node, list) else node[part]
-        except (KeyError, IndexError, ValueError, TypeError):
-            here = ".".join(parts[: depth + 1])
-            options = sorted(node) if isinstance(node, dict) else []
-            close = difflib.get_close_matches(parts[depth], options, n=1, cutoff=0.5)
-            problems.append(Problem(where, f"'{key}': no key '{here}' in the params",
-                                    hint=f"did you mean '{close[0]}'?" if close else None))
-            continue
-        last = parts[-1]
-        if isinstance(node, list):
-            try:
-                node[int(last)] = value
-            except (ValueError, IndexError):
-                problems.append(Problem(where, f"'{key}': no item {last} in that list", expected=f"0 to {len(node) - 1}"))
-            continue
-        if not isinstance(node, dict):
-            problems.append(Problem(where, f"'{key}': '{'.'.join(parts[:-1])}' holds a value, not keys"))
-            continue
-        target = node.get(last)
-        if isinstance(target, dict) and "value" in target and not isinstance(value, dict):
-            target["value"] = value  # a sourced number keeps its range, source and vintage
-        else:
-            node[last] = value
-    if problems:
-        raise ParamsError(f"{where}: {len(problems)} problem(s) with the overrides", problems)
-    return out
+def sweep_dir(root: Path, params_path: Path, when: dt.datetime | None = None) -> Path:
+    """A new folder per sweep, named by params and time, so a rerun never mixes its rows with an older sweep's."""
+    stamp = (when or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    folder = root / "briefings" / f"{briefing_name(params_path.stem)}-sweep-{stamp}"
+    n = 1
+    while folder.exists():
+        n += 1
+        folder = folder.with_name(f"{briefing_name(params_path.stem)}-sweep-{stamp}-{n}")
+    return folder
 
 
-def sweep_dir(root: Path, params_path: Path) -> Path:
-    return root / "briefings" / f"{briefing_name(params_path.stem)}-sweep"
+def validate_variants(params_path: Path, variants: list[Variant], root: Path) -> list:
+    """Every variation's params, validated in memory; all problems of all variations in one ParamsError.
 
-
-def write_variants(params_path: Path, variants: list[Variant], folder: Path, root: Path) -> list[Path]:
-    """Validate every variation and write its params file; all problems of all variations in one ParamsError.
-
-    The data files are read and checked here, once for each distinct evidence section, so that the runs
-    need not read them again.
+    A problem is reported at the `--set` argument or variants-file item that caused it. The data files are
+    read and checked here, once for each distinct evidence section, so that the runs need not read them again.
     """
-    import yaml
+    import json
 
     from policy_kit import preflight
-    from policy_kit.params import load
+    from policy_kit.params import check_data_files, load
     from policy_kit.params.loader import read_yaml
+    from policy_kit.params.overrides import validate
 
     if not variants:
         raise ParamsError("Nothing to sweep: give --set KEY=V1,V2 or --variants FILE")
     names = [v.name for v in variants]
     if len(set(names)) != len(names) or VARIANTS_DIR in names:
         raise ParamsError("Variation names must be unique and not 'variants'", [Problem("variations", "bad names", found=", ".join(names))])
-    base = read_yaml(params_path).data
-    out_dir = folder / VARIANTS_DIR
-    out_dir.mkdir(parents=True, exist_ok=True)
-    files, problems, data_checked = [], [], set()
+    from pydantic import ValidationError
+
+    from policy_kit.params import Params
+
+    base = read_yaml(params_path).data  # read once: a YAML parse is slow, a sweep may have thousands of variations
+    try:
+        Params.model_validate(base, context={"params_dir": params_path.parent})
+    except ValidationError:
+        load(params_path, root=root, check_data=False)  # the file's own problems, at its own lines
+        raise
+    validated, problems, data_checked = [], [], set()
     for variant in variants:
         where = f"variation {variant.name}"
         try:
-            data = apply_overrides(base, variant.overrides, where=where)
-        except ParamsError as exc:
-            problems += exc.problems
+            params = validate(base, variant.overrides, params_path=params_path, root=root, origin=variant.origin, fallback=where)
+            evidence = json.dumps(params.evidence.model_dump(mode="json"), sort_keys=True)
+            fresh = evidence not in data_checked
+            if fresh:
+                check_data_files(params, params_path, {}, root=root)
+            # template and logo for every variation; the runs skip data checks, so the survey's are made here, once per evidence section
+            preflight.check(params, params_path, root=root, data=fresh)
+            data_checked.add(evidence)
+        except UserError as exc:  # bad params, or bad data
+            # a bad --set value is bad in every combination it enters: said once
+            problems += [p for p in exc.problems or [Problem(where, exc.summary)] if str(p) not in map(str, problems)]
             continue
+        validated.append(params)
+    if problems:
+        raise ParamsError(f"{len(problems)} problem(s) in the sweep's variations; nothing was run", problems)
+    return validated
+
+
+def write_variants(params_path: Path, variants: list[Variant], folder: Path, root: Path) -> list[Path]:
+    """Validate every variation (see validate_variants), then write its params file, as run."""
+    return _write_variants(params_path, variants, folder, root)[0]
+
+
+def _write_variants(params_path: Path, variants: list[Variant], folder: Path, root: Path) -> tuple[list[Path], list]:
+    import yaml
+
+    from policy_kit.params.loader import read_yaml
+
+    validated = validate_variants(params_path, variants, root)
+    base = read_yaml(params_path).data  # raw, as written: each variation's file keeps the user's own layout
+    out_dir = folder / VARIANTS_DIR
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = []
+    for variant in variants:
+        data = apply_overrides(base, variant.overrides)
         path = out_dir / f"{variant.name}.yaml"
         header = f"# Variation {variant.name} of {params_path.name}: " + ", ".join(f"{k}={_show(v)}" for k, v in variant.overrides.items())
         path.write_text(header + "\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
-        evidence = yaml.safe_dump(data.get("evidence")) if isinstance(data, dict) else ""
-        try:
-            params = load(path, root=root, check_data=evidence not in data_checked)
-            # the runs skip these checks: made here, the survey's once per evidence section
-            preflight.check(params, path, root=root, data=evidence not in data_checked)
-        except UserError as exc:  # bad params, or bad data
-            problems += [Problem(f"{where}: {p.where}", p.message, p.expected, p.found, p.hint) for p in exc.problems] or [Problem(where, exc.summary)]
-            continue
-        data_checked.add(evidence)
         files.append(path)
-    if problems:
-        raise ParamsError(f"{len(problems)} problem(s) in the sweep's variations; nothing was run", problems)
-    return files
+    return files, validated
+
+
+def write_variants_list(variants: list[Variant], path: Path) -> Path:
+    """The variations as a variants file (`--variants` takes it back): what a headline sweep evaluated."""
+    import yaml
+
+    items = [{"name": v.name, "set": {k: v.overrides[k] for k in v.overrides}} for v in variants]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(items, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
+    return path
 
 
 # ---------------------------------------------------------------------------------------------- running
@@ -360,16 +304,27 @@ def run_sweep(
     folder: str | Path | None = None,
     cache_dir: str | Path | None = None,
     on_done: Callable[[VariantOutcome], None] | None = None,
+    headlines: bool = False,
+    psa: bool = False,
+    root: str | Path | None = None,
 ) -> SweepResult:
     """Run every variation and gather the headline results.
 
     `executor`: any concurrent.futures Executor (the caller shuts it down); by default a process pool of
     `workers` processes, or this process alone when `workers` is 1. Raises ParamsError, before anything
     runs, if a variation is invalid; a variation that fails at run time is a row with its error.
+    `headlines`: compute the headline results in-process (see policy_kit.headlines) instead of running the
+    notebooks and writing documents; `psa` adds the plan's probabilistic analysis to them. By default a
+    headline sweep runs in this process for up to HEADLINES_PER_WORKER variations, else on a pool of forked
+    processes (one per core), which start with everything this process has imported.
+    `root`: the project folder (default: the one holding the working folder, else the params file).
     """
     params_path = Path(params_path).resolve()
-    root = project_root(params_path)
+    root = Path(root).resolve() if root else find_project(params_path)
     folder = Path(folder).resolve() if folder else sweep_dir(root, params_path)
+    if headlines:
+        return _headline_sweep(params_path, variants, root, folder, executor=executor, workers=workers,
+                               psa=psa, on_done=on_done, cache_dir=Path(cache_dir) if cache_dir else root / "briefings" / ".cache")
     workers = workers or default_workers()
     sequential = executor is None and (workers == 1 or len(variants) == 1)
     own = executor is None and not sequential
@@ -383,7 +338,7 @@ def run_sweep(
         elif own:
             for _ in range(min(workers, len(variants))):
                 executor.submit(warm_worker, root)
-        files = write_variants(params_path, variants, folder, root)
+        files, validated = _write_variants(params_path, variants, folder, root)
         tasks = [VariantTask(v.name, f, folder / v.name, root, Path(cache_dir).resolve() if cache_dir else None, force)
                  for v, f in zip(variants, files)]
         outcomes: dict[str, VariantOutcome] = {}
@@ -411,13 +366,103 @@ def run_sweep(
             _drop_worker_kernel()
         if own:
             executor.shutdown(wait=True, cancel_futures=True)
-    ordered = [outcomes[t.name] for t in tasks]
+    return _finish(folder, variants, [outcomes[t.name] for t in tasks], validated[0])
+
+
+def _finish(folder: Path, variants: list[Variant], ordered: list[VariantOutcome], params) -> SweepResult:
+    """Write the table and the chart; `params`: the base params, whose language and option labels they use."""
+    from policy_kit.plan.record import _slug
+
     table = gather(variants, ordered)
     csv, parquet = folder / TABLE, folder / PARQUET
     table.to_csv(csv, index=False)
     table.to_parquet(parquet, index=False)
-    chart = write_chart(table, variants, folder / CHART)
-    return SweepResult(folder, variants, ordered, table, csv, parquet, chart)
+    language = params.meta.language
+    labels = {_slug(name): option.label for name, option in params.plan.options.items()}
+    chart = write_chart(table, variants, folder / CHART, language=language, labels=labels)
+    return SweepResult(folder, variants, ordered, table, csv, parquet, chart, _units(ordered), language)
+
+
+def _units(outcomes: list[VariantOutcome]) -> dict[str, str]:
+    for outcome in outcomes:
+        if outcome.ok and outcome.units is not None:
+            return outcome.units
+        if outcome.ok and outcome.values is None:
+            from policy_kit.runs import read_run
+
+            return {k: (e.get("unit") or "") for k, e in read_run(outcome.run_dir).results.items()}
+    return {}
+
+
+HEADLINES_PER_WORKER = 100  # below this, starting worker processes costs more than it saves
+
+
+def _headline_sweep(params_path: Path, variants: list[Variant], root: Path, folder: Path, *, executor: Executor | None,
+                    workers: int | None, psa: bool, on_done: Callable[[VariantOutcome], None] | None,
+                    cache_dir: Path) -> SweepResult:
+    """Headline results of every variation, in-process or on `executor`; the evidence stage once per distinct section
+    (its records from the step cache when a run has stored them)."""
+    from policy_kit.headlines import HeadlineTask, cached_evidence, evidence_entries, evidence_key, run_task
+
+    validated = validate_variants(params_path, variants, root)
+    folder.mkdir(parents=True, exist_ok=True)
+    write_variants_list(variants, folder / "variants.yaml")
+    evidence: dict[str, dict] = {}
+    groups: dict[str, list[int]] = {}
+    for i, params in enumerate(validated):
+        key = evidence_key(params)
+        if key not in evidence:
+            evidence[key] = cached_evidence(params, root, cache_dir) or evidence_entries(params, root)
+        groups.setdefault(key, []).append(i)
+    if workers is None:
+        workers = min(default_workers(), math.ceil(len(variants) / HEADLINES_PER_WORKER))
+    parallel = executor is not None or workers > 1
+    # a few batches per worker: the work is spread evenly and each batch pays its transfer once
+    size = max(1, math.ceil(len(variants) / (max(workers, 2) * 4))) if parallel else len(variants)
+    tasks = []
+    for key, indices in groups.items():
+        # variations that share an economics section in the same batch: its stage is built once there
+        indices.sort(key=lambda i: json.dumps(validated[i].economics.model_dump(mode="json"), sort_keys=True))
+        for start in range(0, len(indices), size):
+            chunk = indices[start:start + size]
+            # plain data for other processes; in this one the validated params as they are
+            given = tuple(validated[i].model_dump(mode="json") if parallel else validated[i] for i in chunk)
+            tasks.append(HeadlineTask(tuple(variants[i].name for i in chunk), given, root, evidence[key], psa))
+    outcomes: dict[str, VariantOutcome] = {}
+
+    def done(row) -> None:
+        outcome = VariantOutcome(row.name, folder, row.error is None, row.seconds, error=row.error,
+                                 exit_code=0 if row.error is None else 1, values=row.values, units=row.units)
+        outcomes[row.name] = outcome
+        if on_done:
+            on_done(outcome)
+
+    own = parallel and executor is None
+    if own:
+        # fork where there is one: the workers start with the package, pandas and scipy already imported
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods and threading.active_count() == 1 else "spawn")
+        executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        if not parallel:
+            for task in tasks:
+                for row in run_task(task):
+                    done(row)
+        else:
+            futures = {executor.submit(run_task, task): task for task in tasks}
+            for future in as_completed(futures):
+                try:
+                    rows = future.result()
+                except Exception as exc:  # noqa: BLE001 - a worker died: its batch is reported, the others go on
+                    from policy_kit.headlines import HeadlineRow
+
+                    rows = [HeadlineRow(name, None, 0.0, f"{type(exc).__name__}: {exc}") for name in futures[future].names]
+                for row in rows:
+                    done(row)
+    finally:
+        if own:
+            executor.shutdown(wait=True, cancel_futures=True)
+    return _finish(folder, variants, [outcomes[v.name] for v in variants], validated[0])
 
 
 # ---------------------------------------------------------------------------------------------- results
@@ -434,7 +479,7 @@ def gather(variants: list[Variant], outcomes: list[VariantOutcome]):
         row.update({"status": "ok" if outcome.ok else "failed", "seconds": round(outcome.seconds, 2),
                     "steps_cached": len(outcome.cached), "error": outcome.error or ""})
         if outcome.ok:
-            row.update(headline(read_run(outcome.run_dir).results))
+            row.update(outcome.values if outcome.values is not None else headline(read_run(outcome.run_dir).results))
         rows.append(row)
     frame = pd.DataFrame(rows)
     for column in frame.columns:  # parquet wants one type per column
@@ -447,47 +492,91 @@ def _cell(value: Any) -> Any:
     return str(value) if isinstance(value, (list, dict)) else value
 
 
-def write_chart(table, variants: list[Variant], path: Path) -> Path | None:
-    """NPV of each option per variation (recommended option ringed), and cases averted by the recommended one."""
+# The chart's words, translated by the memo catalogues (policy_kit/memo/locales).
+CHART_MESSAGES = {"npv": "NPV against the baseline (M€)", "recommended": "recommended",
+                  "cases": "cases averted (recommended option)", "title": "Sweep of {n} variations: {keys}"}
+
+
+def write_chart(table, variants: list[Variant], path: Path, *, language: str = "fr", labels: dict[str, str] | None = None) -> Path | None:
+    """NPV of each option per variation (recommended option ringed), and cases averted by the recommended one.
+
+    Words come in the run's language and options by their params labels. Lines join the points only when one
+    numeric key varies (they are then neighbours on an axis); a grid or a variants file gets points alone.
+    """
+    import textwrap
+
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from policy_kit import formatting as fmt
+    from policy_kit.memo.i18n import translator
+
+    _ = translator(language)
+    words = {key: _(message) for key, message in CHART_MESSAGES.items()}
+    labels = labels or {}
     ok = table[table["status"] == "ok"] if "status" in table else table
-    npv_cols = [c for c in ok.columns if c.startswith("plan.option.") and c.endswith(".npv")]
+    npv_cols = [c for c in ok.columns if c.startswith("plan.option.") and c.endswith(".npv") and c.count(".") == 3]
     if ok.empty or not npv_cols:
         return None
     keys = list(variants[0].overrides) if variants else []
     single = len(keys) == 1 and all(isinstance(v.overrides.get(keys[0]), (int, float)) for v in variants)
     x = ok[f"set:{keys[0]}"].astype(float).tolist() if single else list(range(len(ok)))
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6.5), sharex=True, height_ratios=(2, 1))
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 7), sharex=True, height_ratios=(2, 1))
+    colours = {}
     for col in npv_cols:
         option = col.split(".")[2]
-        top.plot(x, ok[col] / 1e6, marker="o", label=option)
+        (line,) = top.plot(x, ok[col] / 1e6, marker="o", linestyle="-" if single else "none", label=labels.get(option, option))
+        colours[option] = line.get_color()
     if "plan.recommended.npv" in ok:
-        top.scatter(x, ok["plan.recommended.npv"] / 1e6, s=160, facecolors="none", edgecolors="black", label="recommended", zorder=3)
+        top.scatter(x, ok["plan.recommended.npv"] / 1e6, s=160, facecolors="none", edgecolors="black", label=words["recommended"], zorder=3)
     top.axhline(0, color="grey", linewidth=0.8)
-    top.set_ylabel("NPV vs baseline (M€)")
-    top.legend(fontsize=8, ncol=3)
-    top.set_title(f"Sweep of {len(table)} variations: {', '.join(keys) if len(keys) <= 3 else f'{len(keys)} keys'}", fontsize=10)
+    top.set_ylabel("\n".join(textwrap.wrap(words["npv"], 26)), fontsize=9)
+    top.yaxis.set_major_formatter(lambda value, _pos: fmt.number(value, 1, language))
+    shown_keys = ", ".join(keys) if len(keys) <= 3 else f"{len(keys)} keys"
+    top.set_title(words["title"].format(n=len(table), keys=shown_keys), fontsize=10)
     if "plan.recommended.cases_averted_plan_years" in ok:
-        bottom.bar(x, ok["plan.recommended.cases_averted_plan_years"], width=_bar_width(x), color="tab:blue")
-        heights = ok["plan.recommended.cases_averted_plan_years"].tolist()
-        for xi, height, name in zip(x, heights, ok.get("plan.recommended.name", [""] * len(ok))):
-            bottom.annotate(str(name), (xi, height), xytext=(0, 2), textcoords="offset points", ha="center", va="bottom", fontsize=7)
-        bottom.margins(y=0.2)
-        bottom.set_ylabel("cases averted\n(recommended option)")
+        # each bar in the colour of the option recommended there, as in the panel above
+        names = ok["plan.recommended.name"].map(_slug_name).tolist() if "plan.recommended.name" in ok else []
+        bottom.bar(x, ok["plan.recommended.cases_averted_plan_years"], width=_bar_width(x),
+                   color=[colours.get(n, "tab:grey") for n in names] or "tab:blue")
+        bottom.set_ylabel("\n".join(textwrap.wrap(words["cases"], 22)), fontsize=9)
+        bottom.yaxis.set_major_formatter(lambda value, _pos: fmt.number(value, 0, language))
     if single:
         bottom.set_xlabel(keys[0])
-        bottom.ticklabel_format(axis="x", style="plain", useOffset=False)
-        bottom.xaxis.set_major_formatter(lambda value, _: f"{value:,.10g}".replace(",", " "))
-    else:
-        bottom.set_xticks(x, ok["variant"], rotation=60, ha="right", fontsize=7)
-    fig.tight_layout()
+        bottom.xaxis.set_major_formatter(lambda value, _pos: fmt.number(value, _decimals(value), language))
+    elif len(ok) <= 40:
+        # each variation by its values, in the order of the keys in the title
+        ticks = [" · ".join(_tick(v, language) for v in row) for row in ok[[f"set:{k}" for k in keys]].itertuples(index=False)]
+        bottom.set_xticks(x, ticks, rotation=60 if len(ok) > 6 else 0, ha="right" if len(ok) > 6 else "center", fontsize=7)
+    fig.align_ylabels()
+    handles, texts = top.get_legend_handles_labels()
+    fig.legend(handles, texts, loc="lower center", ncol=2, fontsize=7, frameon=False)
+    fig.tight_layout(rect=(0, 0.04 * (1 + len(texts) // 2), 1, 1))
     fig.savefig(path, dpi=150, metadata={"Software": None})
     plt.close(fig)
     return path
+
+
+def _slug_name(name: Any) -> str:
+    from policy_kit.plan.record import _slug
+
+    return _slug(str(name))
+
+
+def _tick(value: Any, language: str) -> str:
+    from policy_kit import formatting as fmt
+
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return fmt.number(value, _decimals(float(value)), language)
+    return str(value)
+
+
+def _decimals(value: float) -> int:
+    """Decimals a tick value needs to be written in full (0.05 → 2, 4e6 → 0), at most 6."""
+    text = f"{value:.6f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
 
 
 def _bar_width(x: list[float]) -> float:

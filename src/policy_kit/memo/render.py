@@ -111,7 +111,8 @@ class _Renderer:
             language=bcp47,
         )
         docx_kit.set_custom_properties(doc, self.content.all_custom_properties())
-        docx_kit.set_update_fields(doc)
+        if self.annex:  # only the annex's table of contents needs Word to refresh fields; the memo opens without a prompt
+            docx_kit.set_update_fields(doc)
 
         self._page_header_footer()
         if self.content.banner:

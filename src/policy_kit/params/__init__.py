@@ -72,9 +72,9 @@ def check_data_paths(params: Params, path: Path, lines: dict, *, root: str | Pat
 
 
 def _path_problems(files: dict[tuple[str, ...], str], path: Path, lines: dict, root: str | Path | None) -> list[Problem]:
-    from policy_kit.paths import project_root, resolve_input
+    from policy_kit.paths import find_project, resolve_input
 
-    root = Path(root).resolve() if root else project_root(path)
+    root = Path(root).resolve() if root else find_project(path)
     problems = []
     for key, rel in files.items():
         allowed, suffixes = ((".",), PROJECT_FILES[key]) if key in PROJECT_FILES else (("data",), None)
@@ -99,9 +99,9 @@ def check_data_files(params: Params, path: Path, lines: dict, *, root: str | Pat
     from policy_kit.errors import DataError
     from policy_kit.evidence.io import read_survey
     from policy_kit.evidence.pilots import read_pilot_activity, read_prepost
-    from policy_kit.paths import project_root
+    from policy_kit.paths import find_project
 
-    root = Path(root).resolve() if root else project_root(path)
+    root = Path(root).resolve() if root else find_project(path)
     readers = {
         ("evidence", "survey"): lambda file: read_survey(file, drop_invalid=params.evidence.drop_invalid),
         ("evidence", "pilots", "activity"): read_pilot_activity,

@@ -33,10 +33,12 @@ def _model(stage: Stage) -> EconomicModel:
     return build_model(eco, risk_prevalence=prevalence)
 
 
-def evaluate(stage: Stage) -> Finding:
+def evaluate(stage: Stage, draws: int | None = None) -> Finding:
+    """The plan's options evaluated; `draws` defaults to the params' PSA draws (0: base case only, as a headline sweep asks)."""
     plan = stage.params.plan
     model = _model(stage)
-    results = evaluate_plan(model, plan, draws=stage.params.economics.psa.draws, seed=stage.params.economics.psa.seed)
+    psa = stage.params.economics.psa
+    results = evaluate_plan(model, plan, draws=psa.draws if draws is None else draws, seed=psa.seed)
     rec = stage.rec
     rec.scalar("first_year", plan.first_year, unit="year")
     rec.scalar("last_year", plan.last_year, unit="year")
