@@ -10,7 +10,7 @@ import pytest
 from policy_kit import formatting as fmt
 from policy_kit import records
 from policy_kit.errors import ParamsError, StepFailure
-from policy_kit.memo.bind import format_result
+from policy_kit.memo.figures import shown
 from policy_kit.runner import run
 
 DEFAULT_PARAMS = Path(__file__).resolve().parents[1] / "params" / "memorandum-2024.yaml"
@@ -49,11 +49,13 @@ def test_memo_headline_figures_equal_results_json(default_run):
     text = _memo_text(result.run_dir / "memo.docx")
     document = docx.Document(result.run_dir / "memo.docx")
     key_box = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
-    for key in ("plan.recommended.bcr", "plan.recommended.cases_averted_plan_years", "plan.recommended.annual_cost"):
-        assert format_result(results, key) in key_box, key
+    role = "alternative" if results.value("plan.recommended.name") == results.value("plan.baseline") else "recommended"
+    for key in (f"memo.{role}.extra_annual_cost", f"memo.{role}.bcr_society", f"memo.{role}.cases_averted"):
+        assert shown(results.value(key), results.entry(key)["unit"], "fr") in key_box, key
     assert fmt.typography(results.value("plan.recommended.label")) in text  # French spacing: « léger : » has a no-break space
     low, high = results.ci("evidence.prevalence.burnout_risk")
     assert f"Entre {fmt.percent(low)} et {fmt.percent(high)}" in text
+    assert results.value("memo.recommended.label") == results.value("plan.recommended.label")
     assert "Données de démonstration" in text  # synthetic survey ⇒ banner on page 1
     assert "{" not in text  # every placeholder bound
 

@@ -21,7 +21,8 @@ from policy_kit import records
 from policy_kit.errors import StepFailure
 from policy_kit.memo import labels, page_count, pdf_text, read_custom_properties, to_pdf
 from policy_kit.memo import stage as steps
-from policy_kit.memo.bind import PlaceholderError, format_result
+from policy_kit.memo.bind import PlaceholderError
+from policy_kit.memo import figures as F
 from policy_kit.notebook import Stage
 from policy_kit.params import load
 from policy_kit.params.sourced import Sourced
@@ -30,7 +31,14 @@ from policy_kit.runner import run
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PARAMS = ROOT / "params" / "memorandum-2024.yaml"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-KEY_FIGURES = ("plan.recommended.bcr", "plan.recommended.cases_averted_plan_years", "plan.recommended.annual_cost")
+KEY_FIGURES = ("memo.recommended.extra_annual_cost", "memo.recommended.bcr_social_security", "memo.recommended.bcr_society",
+               "memo.recommended.cases_averted")
+
+
+def key_figure(results, key: str) -> str:
+    """The key a figure shows: the recommended option's, or the best extension's when the reference is recommended."""
+    keeps = results.value("plan.recommended.name") == results.value("plan.baseline")
+    return key.replace("memo.recommended.", "memo.alternative.", 1) if keeps else key
 
 pytestmark = pytest.mark.slow
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
@@ -79,16 +87,25 @@ def test_memo_has_every_section_of_the_brief(default_run):
     document = docx.Document(str(result.run_dir / "memo.docx"))
     assert [row.cells[0].text for row in document.tables[0].rows] == ["À", "De", "Date", "Objet", "Classification"]
     assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [
-        "Le projet pilote en chiffres", "Ce que disent les données", "Les options d'un plan fédéral",
-        "Ce qui ferait changer la décision", "Nos demandes pour le mémorandum", "Sources et méthode"]
+        "En bref", "Les options comparées", "Ce qui ferait changer la décision", "Les projets pilotes",
+        "Ce que disent les données", "Nos demandes", "Sources et méthode"]
     key_box = plain(document.tables[1].rows[0].cells[0].text)
-    assert key_box.startswith("Nous recommandons")
-    assert len(document.tables[1].rows[1].cells) == 3
-    assert len(document.inline_shapes) == 2
+    assert key_box.startswith("Les projets pilotes ont pris fin")
+    assert len(document.tables[1].rows[1].cells) == len(KEY_FIGURES)
+    assert len(document.inline_shapes) == 1
+    # page one: why now, the ask, what it returns, how sure, the evaluation, in that order
+    leads = [p.runs[0].text for p in document.paragraphs if p.runs and p.runs[0].bold and p.style.name == "Normal"]
+    assert leads[:5] == ["Pourquoi maintenant. ", "Ce que nous demandons. ", "Ce que cela rapporte. ",
+                         "Quel degré de certitude. ", "L’évaluation qui l’accompagne. "]
     text = docx_text(result.run_dir / "memo.docx")
-    changes = [line for line in text.split("Ce qui ferait changer la décision")[1].split("Nos demandes")[0].splitlines() if line]
+    assert re.search(r"dans \d cas sur 10", text)
+    changes = [line for line in text.split("Ce qui ferait changer la décision")[1].split("Les projets pilotes")[0].splitlines() if line]
     assert 1 <= len(changes) <= 3
-    assert all("deviendrait l'option recommandée si" in line or "aucun des" in line for line in changes)
+    assert all("deviendrait l’option recommandée si" in line or "aucun des" in line for line in changes)
+    pilots = next(t for t in document.tables if t.rows[0].cells[0].text == "Projet et volet")
+    rows = [plain(r.cells[0].text) + " | " + plain(r.cells[1].text) for r in pilots.rows[1:]]
+    assert len(rows) == 9 and "879 réponses brutes ; près de 800 réponses dans le rapport final" in rows[1]
+    assert rows[4].endswith("14 événements") and "près de 30" in rows[6] and rows[7].startswith("Liantis")
 
 
 @needs_soffice
@@ -97,8 +114,8 @@ def test_memo_pdf_fits_three_pages_and_shows_the_key_figures(default_run, pdfs):
     results = results_of(result.run_dir)
     assert page_count(pdfs["memo"]) <= 3
     pages = plain(pdf_text(pdfs["memo"])).split("\f")
-    for key in KEY_FIGURES:
-        assert plain(format_result(results, key)) in pages[0], key
+    for key in (key_figure(results, k) for k in KEY_FIGURES):
+        assert plain(F.shown(results.entry(key).get("value"), results.entry(key)["unit"], "fr")) in pages[0], key
     assert results.value("plan.recommended.label") in plain(pdf_text(pdfs["memo"])).replace("\n", " ")
     total = page_count(pdfs["memo"])
     assert f"Page {total} / {total}" in pages[total - 1]
@@ -110,8 +127,8 @@ def test_annex_sections_follow_the_brief(default_run):
     result, _ = default_run
     document = docx.Document(str(result.run_dir / "annex.docx"))
     assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [
-        "Méthodes", "Validation du modèle", "Les données", "Analyse coûts-bénéfices", "Options du plan 2025-2030",
-        "Registre des hypothèses", "Qualité des données", "Provenance"]
+        "Méthodes", "Lexique", "Validation du modèle", "Les données", "Analyse coûts-bénéfices", "Options du plan 2025-2030", "Registre des hypothèses",
+        "Qualité des données", "Provenance"]
     root = etree.fromstring(zipfile.ZipFile(result.run_dir / "annex.docx").read("word/document.xml"))
     instructions = [t.text.strip() for t in root.iter(f"{W}instrText")]
     assert instructions[0].startswith("TOC ")
@@ -226,11 +243,11 @@ def test_annex_converts_to_pdf(pdfs):
 
 LANGUAGES = {
     "nl": {"labels": ["Aan", "Van", "Datum", "Onderwerp", "Classificatie"],
-           "headings": ["Het proefproject in cijfers", "Wat de beslissing zou doen omslaan", "Onze vragen voor het memorandum"],
+           "headings": ["In het kort", "Wat de beslissing zou doen omslaan", "Onze vragen"],
            "sentence": "zou de aanbevolen optie worden als", "reached": "1.000", "percent": re.compile(r"\b\d+%"),
            "annex": ["Technische bijlage", "Register van hypotheses", "Respondenten", "Netto contante waarde"]},
     "en": {"labels": ["To", "From", "Date", "Subject", "Classification"],
-           "headings": ["The pilot in figures", "What would change the decision", "Our asks for the memorandum"],
+           "headings": ["In short", "What would change the decision", "Our asks"],
            "sentence": "would become the recommended option if", "reached": "1,000", "percent": re.compile(r"\b\d+%"),
            "annex": ["Technical annex", "Assumptions log", "Respondents", "Net present value"]},
 }
@@ -252,7 +269,8 @@ def test_dutch_and_english_memos_come_from_the_catalogues(default_run, tmp_path,
     for heading in expected["headings"]:
         assert heading in text
     assert expected["sentence"] in text
-    assert format_result(stage.inputs, "plan.recommended.annual_cost", language) in document.tables[1].rows[1].cells[2].text
+    extra = stage.rec.entry(key_figure(stage.inputs, "memo.recommended.extra_annual_cost"))["value"]
+    assert F.shown(extra, "EUR", language) in document.tables[1].rows[1].cells[0].text
     assert expected["reached"] in text and expected["percent"].search(text)
     for french in ("resterait la meilleure option", "Ce qui ferait changer", "Règle de décision", "Lignes directrices"):
         assert french not in text

@@ -69,7 +69,9 @@ def test_new_from_elsewhere_writes_only_under_params(project, tmp_path):
     ("plan.budget_cap=nan", "not a finite number"),
     ("plan.budget_cap=-inf", "not a finite number"),
     ("plan.budget_cap=[0.5, .nan]", "not a finite number"),
-    ("plan.budget_cap=!!python/object/apply:os.system [ls]", "cannot be read"),
+    ("plan.budget_cap=!!python/object/apply:os.system [ls]", "anchors, aliases or tags"),
+    ("plan.budget_cap=&a [*a]", "anchors, aliases or tags"),
+    ("plan.budget_cap=" + "[" * 3000 + "]" * 3000, "cannot be read"),
     ("=3", "expected KEY=VALUE"),
     ("plan.budget_cap", "expected KEY=VALUE"),
 ])
@@ -164,3 +166,34 @@ def test_write_failure_during_a_run_is_a_message(project, monkeypatch):
     code, text = _invoke("run", "params/memorandum-2024.yaml")
     assert code == 2 and "File too large" in text and "nothing was published" in text
     assert not [p for p in (project / "briefings").iterdir() if p.name.startswith(".")]
+
+
+FSIZE_SCRIPT = """
+import resource, shutil, sys
+from policy_kit import runner
+from policy_kit.cli import app
+
+big = sys.argv[1]
+runner.StepCache.has = lambda self, key: True
+def restore(self, key, staging):  # every step from the cache, the first one too big for the file-size limit
+    shutil.copy(big, staging / "big.bin")
+    return True
+runner.StepCache.restore = restore
+resource.setrlimit(resource.RLIMIT_FSIZE, (1_000_000, 1_000_000))
+app(["run", "params/memorandum-2024.yaml"])
+"""
+
+
+def test_file_size_limit_while_restoring_from_the_cache(project, tmp_path):
+    """`ulimit -f` hit while a cached step is copied into the run: a message and exit 2, the briefing untouched."""
+    import subprocess
+    import sys
+
+    big = tmp_path / "big.bin"
+    big.write_bytes(b"x" * 3_000_000)
+    proc = subprocess.run([sys.executable, "-c", FSIZE_SCRIPT, str(big)], cwd=project, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2, proc.stderr
+    assert "File too large" in proc.stderr and "nothing was published" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert not (project / "briefings" / "memorandum-2024").exists()
+    assert not [p for p in (project / "briefings").iterdir() if ".partial-" in p.name]

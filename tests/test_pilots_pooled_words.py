@@ -28,5 +28,5 @@ def test_memo_names_the_pilots_pooled(project_copy):
     memo, annex = _text(result.run_dir / "memo.docx"), _text(result.run_dir / "annex.docx")
     for text in (memo, annex):
         assert "Sur les trois projets pilotes" not in text and "sur les trois projets pilotes" not in text
-    assert "Sur les projets pilotes qui ont mesuré l'avant et l'après (Icarius (UCM) et Liantis)" in memo
-    assert "sur les projets pilotes qui ont mesuré l'avant et l'après (Icarius (UCM) et Liantis" in annex
+    assert "Dans les projets pilotes qui ont mesuré l’avant et l’après (Icarius (UCM) et Liantis)" in memo
+    assert "sur les projets pilotes qui ont mesuré l’avant et l’après (Icarius (UCM) et Liantis" in annex  # French ’

@@ -155,7 +155,7 @@ def plausible_documents(draw):
 
 
 @pytest.mark.slow
-@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("PROPERTY_RUNS", "3")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(document=plausible_documents())
 def test_what_validate_accepts_runs(project, document, tmp_path_factory):
     from policy_kit.runner import run
@@ -168,3 +168,19 @@ def test_what_validate_accepts_runs(project, document, tmp_path_factory):
     out = tmp_path_factory.mktemp("accepted") / "run"
     result = run(path, out, cache_dir=project / "cache")
     assert (result.run_dir / "memo.docx").is_file()
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.one_of(st.text(max_size=30), st.sampled_from(["nan", "-inf", "1e999", "[1, .nan]", "{a: [", "!!python/name:os.system",
+                                                             "&a [*a]", "0x10", "1_000", "--", "[[[[", "'", "\"unclosed"])))
+def test_set_values_parse_or_are_refused(text):
+    """Any `--set` value is a finite number, a word, a list…, or a ParamsError: never an exception of another kind."""
+    from policy_kit.errors import ParamsError
+    from policy_kit.params.loader import non_finite
+    from policy_kit.sweep import parse_value
+
+    try:
+        value = parse_value(text)
+    except ParamsError:
+        return
+    assert not non_finite(value)

@@ -17,6 +17,8 @@ from babel.numbers import format_decimal, format_percent
 LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
 NBSP = "\u00a0"
 NNBSP = "\u202f"
+MINUS = "\u2212"  # a negative number takes the minus sign, not the hyphen
+RSQUO = "\u2019"
 MISSING = "–"
 
 
@@ -46,7 +48,11 @@ def number(x: float | None, decimals: int = 0, language: str = "fr") -> str:
     """1 234,5 in fr-BE; 1.234,5 in nl-BE; 1,234.5 in en-GB."""
     if _missing(x):
         return MISSING
-    return format_decimal(x, format=_pattern(decimals), locale=locale_for(language))
+    return _minus(format_decimal(x, format=_pattern(decimals), locale=locale_for(language)))
+
+
+def _minus(text: str) -> str:
+    return MINUS + text[1:] if text.startswith("-") else text
 
 
 def percent(share: float | None, decimals: int = 0, language: str = "fr") -> str:
@@ -56,7 +62,8 @@ def percent(share: float | None, decimals: int = 0, language: str = "fr") -> str
     locale = locale_for(language)
     pattern = Locale.parse(locale).percent_formats[None].pattern.replace("#,##0", _pattern(decimals), 1)
     # fr-BE: no-break space before « % », whichever space the CLDR pattern carries
-    return format_percent(share, format=pattern, locale=locale).replace(" %", NBSP + "%").replace(NNBSP + "%", NBSP + "%")
+    text = format_percent(share, format=pattern, locale=locale).replace(" %", NBSP + "%").replace(NNBSP + "%", NBSP + "%")
+    return _minus(text)
 
 
 def points(pp: float | None, decimals: int = 0, language: str = "fr") -> str:
@@ -93,7 +100,7 @@ def money(x: float | None, decimals: int | None = None, language: str = "fr", sc
             decimals = 0
     body = number(value, decimals, language)
     if language == "en":
-        sign = "-" if value < 0 else ""
+        sign = MINUS if value < 0 else ""
         suffix = unit if divisor > 1 else ""
         return f"{sign}€{number(abs(value), decimals, language)}{suffix}"
     return f"{body}{NBSP}{unit}"
@@ -119,11 +126,14 @@ def month_year(value: dt.date | str, language: str = "fr") -> str:
 
 _URL = re.compile(r"(https?://\S+)")
 _SPACES = "[ \u00a0\u202f]*"
+# « 650 000 » typed with plain spaces in params text; four-digit years stay apart (« 2025 2030 » is not a number)
+_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?: \d{3})+)(?![\d])")
 
 
 def typography(text: str, language: str = "fr") -> str:
-    """French punctuation spacing: no-break space before « : » and inside guillemets, narrow one before ; ! ?,
-    and between a number and « % » or « € ».
+    """French typography: no-break space before « : » and inside guillemets, narrow one before ; ! ?,
+    and between a number and « % » or « € »; the apostrophe ’ for ', the minus sign − for a hyphen
+    that starts a number, narrow no-break spaces between thousands typed with plain spaces.
 
     URLs and clock times (12:30) are left alone: a mark is treated only when a space or the end follows it.
     """
@@ -132,6 +142,9 @@ def typography(text: str, language: str = "fr") -> str:
     parts = _URL.split(text)
     for i in range(0, len(parts), 2):  # odd indices are URLs
         s = parts[i]
+        s = s.replace("'", RSQUO)
+        s = re.sub(r"(^|[\s(«\u00a0\u202f])-(?=\d)", "\\1" + MINUS, s)
+        s = _THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(" ", NNBSP), s)
         s = re.sub("«" + _SPACES, "«" + NBSP, s)
         s = re.sub(_SPACES + "»", NBSP + "»", s)
         s = re.sub(r"(\S)" + _SPACES + r":(?=\s|$)", "\\1" + NBSP + ":", s)

@@ -1,4 +1,7 @@
-"""What the stage notebooks share: opening a stage, and showing a finding (commentary, table, chart)."""
+"""What the stage modules share: a stage's view of the run, the finding a step returns, notebook text by language.
+
+Findings are shown by `policy_kit.lab`, which the notebooks import.
+"""
 
 from __future__ import annotations
 
@@ -49,7 +52,11 @@ def _root(params_path: Path) -> Path:
 
 @dataclass
 class Finding:
-    """One step's result as a reader sees it: two lines of commentary, a table, a chart."""
+    """One step's result as a reader sees it: two lines of commentary, a table, a chart.
+
+    A notebook shows it through `policy_kit.lab`: the commentary, then every table and chart the step
+    recorded, in the scenario's language; `table` and `figure` only when the step recorded none.
+    """
 
     title: str
     commentary: list[str] = field(default_factory=list)
@@ -57,14 +64,18 @@ class Finding:
     figure: Any = None
     data: Any = None  # the computed object, for the next step
 
-    def _ipython_display_(self) -> None:  # pragma: no cover - rendering inside Jupyter
-        from IPython.display import Markdown, display
 
-        display(Markdown(f"**{self.title}**\n\n" + "\n\n".join(self.commentary)))
-        if self.table is not None:
-            display(self.table.style.hide(axis="index") if isinstance(self.table, pd.DataFrame) else self.table)
-        if self.figure is not None:
-            display(self.figure)
-            import matplotlib.pyplot as plt
+# Markdown cells are written in French; a cell's metadata holds the same text in the other languages.
+TRANSLATIONS = "translations"
+SOURCE_LANGUAGE = "fr"
 
-            plt.close(self.figure)
+
+def localise(notebook, language: str):
+    """The notebook (an nbformat node) with its markdown in `language`, for a run in that language."""
+    if language == SOURCE_LANGUAGE:
+        return notebook
+    for cell in notebook.cells:
+        text = cell.metadata.get(TRANSLATIONS, {}).get(language) if cell.cell_type == "markdown" else None
+        if text:
+            cell.source = text
+    return notebook

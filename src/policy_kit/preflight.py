@@ -16,8 +16,11 @@ from policy_kit.params import Params
 from policy_kit.params.loader import read_yaml
 
 
-def check(params: Params, params_path: Path, *, root: Path | None = None) -> None:
-    """Raise a UserError listing every problem found, each with the params line that leads to it."""
+def check(params: Params, params_path: Path, *, root: Path | None = None, data: bool = True) -> None:
+    """Raise a UserError listing every problem found, each with the params line that leads to it.
+
+    `data=False` leaves out the survey checks (a sweep makes them once for each distinct evidence section).
+    """
     from policy_kit.paths import project_root
 
     params_path = Path(params_path)
@@ -32,7 +35,8 @@ def check(params: Params, params_path: Path, *, root: Path | None = None) -> Non
         problems += _template_problems((root / params.meta.template).resolve(), where("meta", "template"))
     if params.meta.logo:
         problems += _logo_problems((root / params.meta.logo).resolve(), where("meta", "logo"))
-    problems += _survey_problems(params, root, where)
+    if data:
+        problems += _survey_problems(params, root, where)
     if problems:
         raise UserError(f"{params_path}: {len(problems)} problem(s) found before running", problems)
 

@@ -54,6 +54,7 @@ class Recorder:
         self.run_dir = Path(self.run_dir)
         self._path = self.run_dir / "records" / f"{self.stage}.json"
         self._entries: dict[str, dict] = {}
+        self.recorded: list[str] = []  # keys in the order they were recorded: what a notebook cell shows
         if self._path.exists():
             self._entries = json.loads(self._path.read_text(encoding="utf-8"))["entries"]
 
@@ -67,6 +68,7 @@ class Recorder:
         full = self._key(key)
         self._entries[full] = _clean({k: v for k, v in entry.items() if v is not None})
         _write_json(self._path, {"stage": self.stage, "entries": self._entries})
+        self.recorded.append(full)
         return full
 
     def scalar(

@@ -286,7 +286,12 @@ def _execute(step: Step, root: Path, staging: Path, params_path: Path, params: P
     import papermill as pm
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
+    import nbformat
+
+    from policy_kit.notebook import localise
+
     (staging / "notebooks").mkdir(exist_ok=True)
+    notebook = localise(nbformat.read(root / "notebooks" / step.notebook, as_version=4), params.meta.language)
     limit = params.run.step_timeout_s
     km = kernel.fresh()
     expired = threading.Event()
@@ -302,7 +307,7 @@ def _execute(step: Step, root: Path, staging: Path, params_path: Path, params: P
     timer.start()
     try:
         pm.execute_notebook(
-            str(root / "notebooks" / step.notebook),
+            notebook,
             str(staging / "notebooks" / step.notebook),
             parameters={
                 "params_file": str(params_path),
@@ -403,9 +408,27 @@ def export_html(notebook: Path, html_dir: Path) -> Path:
         if _EXPORTER is None:
             _EXPORTER = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
         body, _ = _EXPORTER.from_notebook_node(node)
+    body = _with_alt_texts(body, node)
     page = html_dir / f"{notebook.stem}.html"
     page.write_text(body, encoding="utf-8")
     return page
+
+
+# what nbconvert writes on an image without alternative text
+_NO_ALT = 'alt="No description has been provided for this image"'
+
+
+def _with_alt_texts(body: str, node) -> str:
+    """Give each chart of the page the alternative text its output carries (nbconvert's templates drop it)."""
+    import html
+
+    alts = [o.get("metadata", {}).get("image/png", {}).get("alt", "")
+            for cell in node.cells if cell.cell_type == "code" for o in cell.get("outputs", [])
+            if "image/png" in o.get("data", {})]
+    if not any(alts) or body.count(_NO_ALT) != len(alts):
+        return body
+    parts = body.split(_NO_ALT)  # in page order, which is the order of the outputs
+    return parts[0] + "".join((f'alt="{html.escape(alt)}"' if alt else _NO_ALT) + part for alt, part in zip(alts, parts[1:]))
 
 
 @contextlib.contextmanager
@@ -463,8 +486,8 @@ def _step_keys(root: Path, params: Params, prov: dict) -> list[str]:
             params_sections={section: dumped[section] for section in step.reads},
             data_hashes=prov["data_sha256"],
             upstream=upstream,
-            # the memo prints the provenance, so it is an input of that step only
-            extra={"provenance": prov} if step.stage == "memo" else None,
+            # every notebook's text and tables read in the scenario's language; the memo prints the provenance
+            extra={"language": dumped["meta"]["language"], **({"provenance": prov} if step.stage == "memo" else {})},
         )
         keys.append(upstream)
     return keys

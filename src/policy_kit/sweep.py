@@ -175,10 +175,12 @@ def validate_variants(params_path: Path, variants: list[Variant], root: Path) ->
         try:
             params = validate(base, variant.overrides, params_path=params_path, root=root, origin=variant.origin, fallback=where)
             evidence = json.dumps(params.evidence.model_dump(mode="json"), sort_keys=True)
-            if evidence not in data_checked:
+            fresh = evidence not in data_checked
+            if fresh:
                 check_data_files(params, params_path, {}, root=root)
-                preflight.check(params, params_path, root=root)  # the runs skip data checks: done here, once per evidence section
-                data_checked.add(evidence)
+            # template and logo for every variation; the runs skip data checks, so the survey's are made here, once per evidence section
+            preflight.check(params, params_path, root=root, data=fresh)
+            data_checked.add(evidence)
         except UserError as exc:  # bad params, or bad data
             # a bad --set value is bad in every combination it enters: said once
             problems += [p for p in exc.problems or [Problem(where, exc.summary)] if str(p) not in map(str, problems)]

@@ -5,17 +5,15 @@ French labels, fr-BE numbers, sized for a 16 cm column. Each function returns a 
 
 from __future__ import annotations
 
-import matplotlib
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
-matplotlib.use("Agg", force=False)
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
-
-from policy_kit import formatting as fmt  # noqa: E402
+from policy_kit import formatting as fmt
+from policy_kit.legend import legend_below
+from policy_kit.figures import new_figure
 
 WIDTH_IN = 16 / 2.54
 FONT = 9
@@ -36,7 +34,7 @@ def tornado(one_way_df: pd.DataFrame, *, top: int = 10, title: str | None = None
     """Bars from the base-case NPV to the NPV at each parameter's low (blue) and high (orange)."""
     df = one_way_df.head(top).iloc[::-1]
     base = one_way_df.attrs.get("base", 0.0)
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.45 * len(df) + 1.4))
+    fig, ax = new_figure(WIDTH_IN, 0.45 * len(df) + 1.4)
     y = np.arange(len(df))
     ax.barh(y, df["at_low"] - base, left=base, color=LOW_COLOUR, label="valeur basse")
     ax.barh(y, df["at_high"] - base, left=base, color=HIGH_COLOUR, label="valeur haute")
@@ -47,8 +45,7 @@ def tornado(one_way_df: pd.DataFrame, *, top: int = 10, title: str | None = None
     ax.tick_params(axis="x", labelsize=FONT)
     ax.set_xlabel("Valeur actuelle nette", fontsize=FONT)
     ax.set_title(title or f"Sensibilité univariée\nVAN de base : {fmt.money(base)}", fontsize=FONT + 1)
-    ax.legend(fontsize=FONT - 1, loc="lower right", frameon=False)
-    fig.tight_layout()
+    legend_below(ax, fontsize=FONT - 1)
     return fig
 
 
@@ -59,7 +56,7 @@ def ce_plane(plane_df: pd.DataFrame, *, wtp: float | None = None, max_points: in
     for _, g in plane_df.groupby("option", sort=False):
         parts.append(g.iloc[rng.permutation(len(g))[:max_points]] if len(g) > max_points else g)
     df = pd.concat(parts)
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, WIDTH_IN * 0.7))
+    fig, ax = new_figure(WIDTH_IN, WIDTH_IN * 0.7)
     sns.scatterplot(data=df, x="cases_averted", y="cost", hue="label_fr", s=6, alpha=0.35, linewidth=0, ax=ax)
     means = df.groupby("label_fr", sort=False)[["cases_averted", "cost"]].mean()
     ax.scatter(means["cases_averted"], means["cost"], marker="X", s=60, color="black", zorder=3, label="moyenne")
@@ -74,15 +71,14 @@ def ce_plane(plane_df: pd.DataFrame, *, wtp: float | None = None, max_points: in
     ax.set_ylabel("Coût du programme", fontsize=FONT)
     ax.set_title("Plan coût-efficacité (par rapport au statu quo)", fontsize=FONT + 1)
     ax.tick_params(labelsize=FONT)
-    ax.legend(fontsize=FONT - 1, frameon=False, markerscale=2)
-    fig.tight_layout()
+    legend_below(ax, fontsize=FONT - 1, markerscale=2)
     return fig
 
 
 def ceac(ceac_df: pd.DataFrame, labels_fr: dict[str, str] | None = None) -> Figure:
     """Probability that each option is the best choice, by willingness to pay per case averted."""
     labels = {"no_programme": "sans programme", **(labels_fr or {})}
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, WIDTH_IN * 0.55))
+    fig, ax = new_figure(WIDTH_IN, WIDTH_IN * 0.55)
     for col in ceac_df.columns:
         ax.plot(ceac_df.index, ceac_df[col], lw=1.6, label=labels.get(col, col))
     ax.set_ylim(0, 1)
@@ -92,16 +88,15 @@ def ceac(ceac_df: pd.DataFrame, labels_fr: dict[str, str] | None = None) -> Figu
     ax.set_ylabel("Probabilité d'être le meilleur choix", fontsize=FONT)
     ax.set_title("Courbe d'acceptabilité coût-efficacité", fontsize=FONT + 1)
     ax.tick_params(labelsize=FONT)
-    ax.legend(fontsize=FONT - 1, frameon=False)
     ax.grid(alpha=0.3)
-    fig.tight_layout()
+    legend_below(ax, fontsize=FONT - 1)
     return fig
 
 
 def two_way_heatmap(grid: pd.DataFrame, *, value_formatter=None) -> Figure:
     """NPV over a grid of two parameters; a contour marks NPV = 0 when it is crossed."""
     labels = grid.attrs.get("labels_fr", (grid.index.name, grid.columns.name))
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, WIDTH_IN * 0.7))
+    fig, ax = new_figure(WIDTH_IN, WIDTH_IN * 0.7)
     data = grid.to_numpy() / 1e6
     lim = np.nanmax(np.abs(data)) or 1.0
     im = ax.imshow(data, origin="lower", aspect="auto", cmap="RdBu", vmin=-lim, vmax=lim)

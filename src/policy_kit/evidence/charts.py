@@ -5,20 +5,18 @@ Sized for a 16 cm wide column in print (6.3 in), fonts at least 8 pt, French lab
 
 from __future__ import annotations
 
-import matplotlib
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
-matplotlib.use("Agg", force=False)  # render without a display (papermill, CI)
+from policy_kit import formatting
+from policy_kit.figures import new_figure
+from policy_kit.legend import legend_below
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
-
-from policy_kit import formatting  # noqa: E402
-
-from .labels import COMPONENT_LABELS, GROUP_LABELS, PILOT_LABELS  # noqa: E402
+from .labels import COMPONENT_LABELS, GROUP_LABELS, PILOT_LABELS
 
 WIDTH_IN = 16 / 2.54
 FONT_PT = 9
@@ -26,10 +24,9 @@ PALETTE = sns.color_palette("colorblind")
 STAGE_LABELS = {"reached": "Touchés", "participants": "Participants", "completed": "Parcours complet"}
 
 
-def _figure(height_in: float) -> tuple[Figure, plt.Axes]:
-    with plt.rc_context({"font.size": FONT_PT, "axes.titlesize": FONT_PT + 1, "axes.labelsize": FONT_PT}):
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, height_in), layout="constrained")
-    return fig, ax
+def _figure(height_in: float) -> tuple[Figure, Axes]:
+    return new_figure(WIDTH_IN, height_in, layout="constrained",
+                      rc={"font.size": FONT_PT, "axes.titlesize": FONT_PT + 1, "axes.labelsize": FONT_PT})
 
 
 def _footnote(fig: Figure, text: str) -> None:
@@ -123,7 +120,7 @@ def funnel_chart(funnel: pd.DataFrame, *, component: str | None = None,
     ax.set_yticks(base, labels, fontsize=FONT_PT)
     ax.set_xlabel("Nombre de personnes (échelle logarithmique)", fontsize=FONT_PT)
     ax.set_title(title, fontsize=FONT_PT + 1, loc="left")
-    ax.legend(fontsize=FONT_PT - 1, loc="lower right", frameon=False)
+    legend_below(ax, ncol=3, fontsize=FONT_PT - 1)
     _footnote(fig, "Barres hachurées : valeurs non publiées (hypothèse ou données synthétiques).")
     sns.despine(ax=ax)
     return fig

@@ -167,6 +167,10 @@ def funnels_step(stage: Stage) -> Finding:
     activity = read_pilot_activity(stage.data_path(stage.params.evidence.pilots.activity))
     funnel = funnels(activity)
     stage.rec.table("pilots.funnels", funnel, caption="Des personnes touchées aux parcours complets, par projet pilote")
+    # the memo's pilots table quotes only published figures, each with its source
+    published = activity.loc[activity["status"] == "published"].reindex(
+        columns=["pilot", "component", "metric", "value", "source", "vintage", "note"])
+    stage.rec.table("pilots.published", published.reset_index(drop=True), caption="Chiffres publiés des projets pilotes")
     stage.rec.scalar("pilots.count", int(funnel["pilot"].nunique()), unit="count", origin="pilot data", label="projets pilotes")
     icarius = funnel.set_index(["pilot", "component"])
     for _, component, key in MEMO_FIGURES:  # read-time checks make sure the file gives them

@@ -343,6 +343,19 @@ def what_would_change(ctx: AnnexContext) -> list[Table]:
     return [ctx.table(key, data, shown_columns=8)]
 
 
+def published(ctx: AnnexContext) -> list[Table]:
+    """The figures the pilots published, each with its source; approximate wordings say so in the note."""
+    key = "evidence.pilots.published"
+    frame = ctx.results.table(key)
+    if frame.empty:
+        return []
+    data = ctx.frame(key, frame, ["pilot", "component", "metric"])
+    data[ctx.header(key, "value")] = [L.format_money(v, ctx.language, "unit") if m == "cost" else fmt.number(v, 0, ctx.language)
+                                      for v, m in zip(frame["value"], frame["metric"])]
+    data = pd.concat([data, ctx.frame(key, frame, ["source", "note"])], axis=1)
+    return [ctx.table(key, data, shown_columns=6)]
+
+
 def yearly(ctx: AnnexContext) -> list[Table]:
     """Forty-odd rows: option, then payer, then year, each label once per block."""
     key = "plan.yearly"
@@ -365,6 +378,7 @@ VIEWS: dict[str, Callable[[AnnexContext], list[Table]]] = {
     "evidence.prevalence.table": prevalence,
     "evidence.risk_factors.odds_ratios": risk_factors,
     "evidence.subgroups.burnout_risk": subgroups,
+    "evidence.pilots.published": published,
     "evidence.pilots.funnels": funnels,
     "evidence.pilots.prepost": prepost,
     "evidence.survey.dropped_by_reason": dropped,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import string
-from typing import Any
+from typing import Any, Callable
 
 from policy_kit import formatting as fmt
 from policy_kit.errors import Problem, UserError
@@ -55,8 +55,11 @@ def placeholders(text: str) -> list[str]:
     return [field for _, field, _, _ in string.Formatter().parse(text) if field]
 
 
-def bind(text: str, results: Results, language: str = "fr", *, where: str = "memo text") -> str:
-    """Replace every `{key}` by its formatted recorded result; unknown keys are all named at once."""
+def bind(text: str, results: Results, language: str = "fr", *, where: str = "memo text",
+         formatter: Callable[[Results, str, str], str] = format_result) -> str:
+    """Replace every `{key}` by its formatted recorded result; unknown keys are all named at once.
+
+    ``formatter(results, key, language)`` writes each value (the memo passes its one rounding rule)."""
     try:
         fields = placeholders(text)
     except ValueError as exc:
@@ -67,7 +70,7 @@ def bind(text: str, results: Results, language: str = "fr", *, where: str = "mem
             f"{where}: unknown placeholder(s) {', '.join('{' + u + '}' for u in unknown)}",
             [Problem(where, f"no recorded result '{u}'", hint=_closest(u, results)) for u in unknown],
         )
-    return re.sub(r"\{([^{}]+)\}", lambda m: format_result(results, m.group(1), language), text)
+    return re.sub(r"\{([^{}]+)\}", lambda m: formatter(results, m.group(1), language), text)
 
 
 def _closest(key: str, results: Results) -> str | None:

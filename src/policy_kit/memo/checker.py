@@ -37,6 +37,24 @@ missing-style
     A paragraph, run or table that points at a style id the document does not define (Word then
     silently shows it as Normal), or a style listed in ``required_styles`` that is absent.
 
+straight-apostrophe, hyphen-minus (French documents)
+    The apostrophe is ’, never ' ; a negative number starts with the minus sign −, not a hyphen.
+    Checked everywhere but the provenance section (file names, hashes).
+
+jargon
+    ``jargon``: (term, pattern) pairs (see ``memo.jargon``). In the memo (``glossary_key=None``) no
+    term may appear; in the annex a term may appear only if the glossary table (``glossary_key``)
+    defines it in its first column, and the glossary defines each term once.
+
+key-figure-vs-table
+    ``key_table``: the key of the table the key-message figures summarise (« tab:options »). Each
+    number of the key box's figures must be found, at the precision shown, in one and the same
+    row of that table: a key figure that no row bears out contradicts the table.
+
+count-disagreement
+    ``check_counts(memo, annex)``: a count both documents state as « n des m <nom> » (« n of the m
+    <noun> », « n van de m <noun> ») must be the same in both.
+
 suppressed-cell
     Small cells must not be published. Two ways to say which:
       - ``suppressed_cells``: cells the caller suppressed, as (table, row, column) with table the
@@ -64,7 +82,7 @@ from lxml import etree
 
 from ..errors import Problem as _BaseProblem
 from ..errors import UserError
-from ..formatting import LOCALES
+from ..formatting import LOCALES, typography
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -105,6 +123,7 @@ class _TableInfo:
     number: int | None = None  # caption SEQ number
     bookmark: str | None = None
     cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    description: str | None = None  # w:tblCaption, the table's accessible name
 
 
 # --------------------------------------------------------------------------- reading
@@ -155,6 +174,8 @@ def _walk(root, part: str, *, footnote: bool = False) -> tuple[list[_Para], list
                     pending_caption = None
                 tables.append(info)
                 table_stack.append([info, -1, -1])
+            elif tag == w("tblCaption") and table_stack:
+                table_stack[-1][0].description = el.get(w("val"))
             elif tag == w("tr") and table_stack:
                 table_stack[-1][1] += 1
                 table_stack[-1][2] = -1
@@ -224,6 +245,8 @@ _UNITS = [
 ]
 _UNIT_RE = re.compile(r"[ \u00a0\u202f]?(" + "|".join(u for u, _ in _UNITS) + ")")
 _GAP = "[ \u00a0\u202f]"
+_IN_TEN = re.compile(r"(?<![\d,.])(\d{1,2})(?:[ \u00a0\u202f]+(?:cas|times))?[ \u00a0\u202f]+(?:sur|in|op de)[ \u00a0\u202f]+10\b"
+                     r"(?:[ \u00a0\u202f]+gevallen)?")
 
 
 def _number_re(language: str) -> re.Pattern:
@@ -241,6 +264,7 @@ def _masks(language: str) -> list[re.Pattern]:
         re.compile(r"\b\d{4}-\d{2}-\d{2}\b"),  # ISO date
         re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b"),
         re.compile(r"\b\d+(?:\.\d+){2,}\b"),  # version
+        re.compile(r"\b\d+(?:[.,]\d+)?(?:e|er|ère|ème|th|st|nd|rd|de|ste)\b"),  # ordinal: « 97,5e centile »
         re.compile(r"\b\d{1,2}[:h]\d{2}\b"),  # time
         re.compile(rf"\b\d{{1,2}}(?:er|e)?{_GAP}+(?:{months})\b\.?(?:{_GAP}+\d{{4}})?", re.IGNORECASE),  # date
         re.compile(rf"\b(?:{months}){_GAP}+\d{{4}}\b", re.IGNORECASE),  # « novembre 2026 »
@@ -253,6 +277,9 @@ def find_numbers(text: str, language: str = "fr") -> list[FoundNumber]:
     for mask in _masks(language):
         text = mask.sub(lambda m: " " * len(m.group(0)), text)
     found = []
+    for m in _IN_TEN.finditer(text):  # « dans 4 cas sur 10 »: a probability rounded to tenths
+        found.append(FoundNumber(m.group(0), int(m.group(1)) / 10, 0.1, "share"))
+    text = _IN_TEN.sub(lambda m: " " * len(m.group(0)), text)
     for m in _number_re(language).finditer(text):
         integer, decimals = m.group(1), m.group(2)
         digits = re.sub(r"\D", "", integer)
@@ -276,8 +303,8 @@ def find_numbers(text: str, language: str = "fr") -> list[FoundNumber]:
 def _recorded_values(recorded: Iterable[float | int | str], language: str) -> list[float]:
     values = []
     for item in recorded:
-        if isinstance(item, str):
-            values += [abs(n.value) for n in find_numbers(item, language)]
+        if isinstance(item, str):  # quoted text reads as the documents print it
+            values += [abs(n.value) for n in find_numbers(typography(item, language), language)]
         elif item is not None and math.isfinite(float(item)):
             values.append(abs(float(item)))
     return values
@@ -318,6 +345,10 @@ def check_document(
     min_cell: int | None = None,
     suppressed_markers: Iterable[str] = DEFAULT_MARKERS,
     count_header: str = DEFAULT_COUNT_HEADER,
+    jargon: Iterable[tuple[str, re.Pattern]] = (),
+    glossary_key: str | None = None,
+    key_table: str | None = None,
+    key_box: str | None = None,
 ) -> list[Problem]:
     """Problems found in a .docx; see the module docstring for each rule.
 
@@ -405,6 +436,131 @@ def check_document(
                                             found=sid, kind="missing-style"))
 
     problems += _suppression_problems(body_tables, list(suppressed_cells), min_cell, markers, count_header)
+    if language == "fr":
+        problems += _typography_problems(all_paras, styles)
+    problems += check_jargon(all_paras, body_tables, styles, list(jargon), glossary_key)
+    if key_table is not None:
+        problems += _key_figure_problems(all_paras, body_tables, styles, key_table, key_box, language)
+    return problems
+
+
+# --------------------------------------------------------------------------- typography, jargon, consistency
+
+_HYPHEN_MINUS = re.compile(r"(?:^|(?<=[\s(«\[\u00a0\u202f]))-(?=\d)")
+
+
+def _typography_problems(paras: list[_Para], styles) -> list[Problem]:
+    problems = []
+    for p in paras:
+        if p.provenance:
+            continue
+        if "'" in p.text:
+            problems.append(Problem(_locate(p, styles), "straight apostrophe in French text", expected="’ (U+2019)",
+                                    found="'", kind="straight-apostrophe"))
+        for m in _HYPHEN_MINUS.finditer(p.text):
+            problems.append(Problem(_locate(p, styles), "hyphen used as a minus sign", expected="− (U+2212)",
+                                    found=p.text[m.start():m.start() + 8].strip(), kind="hyphen-minus"))
+    return problems
+
+
+def check_jargon(paras: list[_Para], tables: list[_TableInfo], styles, jargon: list[tuple[str, re.Pattern]],
+                 glossary_key: str | None) -> list[Problem]:
+    """Technical terms: none in the memo; in the annex only those its glossary defines, each once."""
+    if not jargon:
+        return []
+    problems: list[Problem] = []
+    glossary = _find_table(tables, glossary_key) if glossary_key else None
+    defined: dict[str, int] = {}
+    if glossary is not None:
+        _header, rows = _table_grid(glossary)
+        for row in rows:
+            for term, pattern in jargon:
+                if row and pattern.fullmatch(row[0].strip()):
+                    defined[term] = defined.get(term, 0) + 1
+        for term, count in defined.items():
+            if count > 1:
+                problems.append(Problem(f"glossary, « {term} »", "term defined more than once", expected="one definition",
+                                        found=str(count), kind="jargon"))
+    elif glossary_key:
+        problems.append(Problem(glossary_key, "glossary table not found", kind="jargon"))
+    for p in paras:
+        if p.provenance or (glossary is not None and p.table == glossary.index):
+            continue
+        for term, pattern in jargon:
+            m = pattern.search(p.text)
+            if m and term not in defined:
+                problems.append(Problem(_locate(p, styles), "technical term the reader may not know",
+                                        expected="plain words" if glossary_key is None else "a definition in the glossary",
+                                        found=m.group(0), kind="jargon"))
+    return problems
+
+
+def _compatible(a: FoundNumber, b: FoundNumber) -> bool:
+    """Two shown numbers that can be the same value, each rounded at its own precision."""
+    def family(n: FoundNumber) -> str:
+        return "money" if n.unit and "€" in n.unit or n.unit in ("m", "bn") else ("share" if n.unit in ("%", "share") else "plain")
+    if family(a) != family(b):
+        return False
+    return abs(abs(a.value) - abs(b.value)) <= max(a.precision, b.precision) / 2 * (1 + 1e-9) + 1e-12
+
+
+def _key_figure_problems(paras: list[_Para], tables: list[_TableInfo], styles, key_table: str, key_box: str | None,
+                         language: str) -> list[Problem]:
+    table = _find_table(tables, key_table)
+    box = next((t for t in tables if key_box is not None and t.description == key_box), None)
+    if box is None:  # the box is the first uncaptioned table with figures under its sentence
+        box = next((t for t in tables if t.number is None and t.index > 0 and any(r == 1 for r, _c in t.cells)), None)
+    if table is None or box is None:
+        return [Problem(key_table, "key figures or their table not found", kind="key-figure-vs-table")]
+    figure_names = {sid for sid, (name, _t) in styles.items() if name.casefold() == "key figure"}
+    figures = [(p, n) for p in paras if p.table == box.index and p.row == 1 and p.style_id in figure_names
+               for n in find_numbers(p.text, language)]
+    _header, rows = _table_grid(table)
+    row_numbers = [[n for cell in row[1:] for n in find_numbers(cell, language)] for row in rows]
+    if any(all(any(_compatible(n, m) for m in numbers) for _p, n in figures) for numbers in row_numbers):
+        return []
+    problems = []
+    for p, n in figures:
+        if not any(any(_compatible(n, m) for m in numbers) for numbers in row_numbers):
+            problems.append(Problem(_locate(p, styles), "key figure that no row of the table bears out",
+                                    expected=f"the value shown in {key_table}", found=n.text, kind="key-figure-vs-table"))
+    return problems or [Problem(key_table, "the key figures are not all in one row of the table",
+                                found=", ".join(n.text for _p, n in figures), kind="key-figure-vs-table")]
+
+
+_COUNT_PHRASES = {
+    "fr": r"(\d[\d\u202f\u00a0]*) des (\d[\d\u202f\u00a0]*) (\w+)",
+    "nl": r"(\d[\d.\u202f\u00a0]*) van de (\d[\d.\u202f\u00a0]*) (\w+)",
+    "en": r"(\d[\d,]*) of the (\d[\d,]*) (\w+)",
+}
+
+
+def _counts(path: Path, language: str) -> dict[str, list[tuple[FoundNumber, FoundNumber, str]]]:
+    with zipfile.ZipFile(path) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    paras, _tables = _walk(root, "document.xml")
+    found: dict[str, list] = {}
+    for p in paras:
+        if p.provenance:
+            continue
+        for m in re.finditer(_COUNT_PHRASES[language], p.checked):
+            part, whole = find_numbers(m.group(1), language), find_numbers(m.group(2), language)
+            if part and whole:
+                found.setdefault(m.group(3).casefold(), []).append((part[0], whole[0], m.group(0)))
+    return found
+
+
+def check_counts(memo: Path | str, annex: Path | str, language: str = "fr") -> list[Problem]:
+    """A count both documents state (« 40 des 56 paramètres ») must agree."""
+    in_memo, in_annex = _counts(Path(memo), language), _counts(Path(annex), language)
+    problems = []
+    for noun, stated in in_memo.items():
+        for part, whole, text in stated:
+            others = in_annex.get(noun, [])
+            if others and not any(_compatible(part, a) and _compatible(whole, b) for a, b, _t in others):
+                problems.append(Problem(f"{Path(memo).name} and {Path(annex).name}", f"the two documents disagree on the {noun}",
+                                        expected=" or ".join(f"« {t} »" for _a, _b, t in others), found=f"« {text} »",
+                                        kind="count-disagreement"))
     return problems
 
 

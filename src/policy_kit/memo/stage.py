@@ -8,9 +8,11 @@ wrote in French (sentences, captions) is recomposed here from their structured r
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import re
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -18,11 +20,14 @@ from babel.lists import format_list
 from pydantic import BaseModel
 
 from policy_kit import formatting as fmt
+from policy_kit import records
 from policy_kit.economics.discounting import load_discount_schedule
 from policy_kit.memo import annex as views
+from policy_kit.memo import figures as F
+from policy_kit.memo import jargon
 from policy_kit.memo import labels as L
 from policy_kit.memo.bind import bind, format_result
-from policy_kit.memo.checker import check_or_raise
+from policy_kit.memo.checker import check_counts, check_or_raise
 from policy_kit.memo.content import (
     DocumentProperties,
     Figure,
@@ -33,29 +38,44 @@ from policy_kit.memo.content import (
     NumberedList,
     Paragraph,
     Provenance,
+    Run,
+    Footnote,
     Section,
     Table,
 )
 from policy_kit.memo.i18n import demo_banner, translator
 from policy_kit.memo.render import render, render_annex
+from policy_kit.errors import UserError
 from policy_kit.notebook import Finding, Stage
 from policy_kit.params.sourced import Sourced
+from policy_kit.records import Results
 
 MEMO_FILE, ANNEX_FILE = "memo.docx", "annex.docx"
 N_ = L.N_
 
+# key → (label, note): catalogue messages that may name {first}, {last} and {reference}
 KEY_FIGURE_LABELS = {
-    "plan.recommended.bcr": N_("returned per euro invested"),
-    "plan.recommended.cases_averted_plan_years": N_("incapacity cases averted"),
-    "plan.recommended.annual_cost": N_("yearly cost at full scale"),
-    "plan.recommended.net_cost_plan_years": N_("net budget impact"),
-    "plan.recommended.p_npv_positive": N_("probability of paying back"),
+    "memo.recommended.extra_annual_cost": (N_("extra cost a year in {last}"), N_("over the reference")),
+    "memo.recommended.bcr_social_security": (N_("returned to social security per euro"), N_("allowances and care avoided")),
+    "memo.recommended.bcr_society": (N_("returned to society per euro"), N_("income kept included")),
+    "memo.recommended.cases_averted": (N_("incapacity cases averted"), N_("from {first} to {last}")),
+    "memo.recommended.extra_net_cost": (N_("extra net budget impact"), N_("from {first} to {last}")),
+    "memo.recommended.p_npv_positive_society": (N_("chances of paying back for society"), ""),
 }
 SOURCES = {
-    "pilot": N_("UCM Voice, « Bien-être des indépendants : c'est la fin », 15 September 2023; Trends/Le Vif (Belga), September 2022."),
+    "pilot": N_("UCM Voice, « Bien-être des indépendants : c'est la fin », 15 September 2023; UCM Voice, « Les indépendant.e.s "
+                "ne trouvent plus le sommeil », 23 November 2022; UCM Magazine, « Icarius, pour le bien-être des indépendants »; "
+                "Trends/Le Vif (Belga), September 2022; Plus Magazine/Knack, April 2023 (Acerta); Sudinfo, 29 September 2022 (Liantis)."),
     "survey": N_("UCM Voice, « Les indépendant.e.s ne trouvent plus le sommeil », 23 November 2022; La Libre Belgique, 2 December 2022."),
     "population": N_("INASTI, « Retour sur les grandes tendances 2023 du secteur indépendant », 23 May 2024; FPS Economy, paid leave of the self-employed."),
-    "incapacity": N_("FPS Economy (INAMI), primary incapacity of the self-employed 2022; AIM/INAMI via De Tijd, April 2024."),
+    "incapacity": N_("FPS Economy, paid leave of the self-employed (primary incapacity, 2022); AIM/INAMI study reported by De Tijd, April 2024."),
+    "first_contact": N_("FPS Social Security, « Le bien-être mental au travail chez les indépendants »; De Tijd, June 2024. Structural budget:"),
+}
+# The decision rule in plain words, for the memo; the annex keeps the technical wording (labels.RULES).
+PLAIN_RULES = {
+    "max_npv_under_cap": N_("the option that returns most to society, net of its cost, among those whose yearly cost stays under the cap"),
+    "max_npv": N_("the option that returns most to society, net of its cost"),
+    "max_cases_under_cap": N_("the option that averts most incapacity cases among those whose yearly cost stays under the cap"),
 }
 SCHEDULES = {
     "kce-2012": N_("Belgian guidelines (KCE)"),
@@ -71,7 +91,7 @@ FACTOR_PHRASES = {
     "conflict_high": N_("work–family conflict"),
     "resources_low": N_("few resources"),
 }
-MEMO_CHANGES = 3  # "two or three sentences with switching values"
+MEMO_CHANGES = 2  # "two or three sentences with switching values": two keep the memo to three pages
 
 
 def _provenance(stage: Stage) -> dict:
@@ -86,9 +106,26 @@ def _synthetic(stage: Stage) -> bool:
     return bool(stage.inputs.value("evidence.survey.synthetic")) or "synthetic" in stage.params.evidence.pilots.prepost
 
 
+class MemoDateWarning(UserWarning):
+    """The memo takes the run date, and that date falls after the first year of the plan it prepares."""
+
+
+def memo_date(stage: Stage, today: dt.date | None = None) -> dt.date:
+    """``meta.date``, or the run date when params give none; params refuse a set date after the plan's first
+    year, and the run date past it is warned about (the memo then argues for a plan already under way)."""
+    if stage.params.meta.date is not None:
+        return stage.params.meta.date
+    date = today or dt.date.today()
+    if date.year > stage.params.plan.first_year:
+        warnings.warn(f"meta.date is not set, so the memo takes the run date ({date.isoformat()}), which is after the "
+                      f"plan's first year ({stage.params.plan.first_year}); set meta.date in the params file",
+                      MemoDateWarning, stacklevel=2)
+    return date
+
+
 def _header(stage: Stage, _) -> Header:
     meta = stage.params.meta
-    return Header(to=meta.addressee, from_=meta.author, date=fmt.date(meta.date, meta.language),
+    return Header(to=meta.addressee, from_=meta.author, date=fmt.date(memo_date(stage), meta.language),
                   subject=meta.title, classification=meta.classification)
 
 
@@ -200,137 +237,351 @@ def _shared_fields(stage: Stage, _, kind: str) -> dict:
     }
 
 
+def _memo_value(res: Results, key: str):
+    """A derived figure of the memo; None when the run could not compute it (it is then recorded without a value)."""
+    return res.entry(key).get("value")
+
+
+def memo_format(res: Results, key: str, language: str) -> str:
+    """A recorded figure in memo text: the rounding rule of Table 1 for money, people, cases, returns, odds."""
+    entry = res.entry(key)
+    if entry.get("unit") in ("EUR", "persons", "cases", "count", "ratio", "probability", "share") and entry.get("value") is not None:
+        return F.shown(entry["value"], entry["unit"], language)
+    return format_result(res, key, language)
+
+
+def memo_figures(stage: Stage) -> pd.DataFrame:
+    """Every option against the reference (see ``figures.options_vs_reference``)."""
+    return F.options_vs_reference(stage.inputs, stage.params.economics.perspective)
+
+
+def record_memo_figures(stage: Stage) -> Results:
+    """Records the memo's derived figures (``memo.option.<name>.*``, ``memo.recommended.*``, ``memo.reference.*``)
+    and returns what the memo may quote: the earlier stages' results and these."""
+    frame = memo_figures(stage)
+    res = stage.inputs
+    recommended, reference = res.value("plan.recommended.name"), res.value("plan.baseline")
+    # the option the memo weighs against the reference: the recommended one, or the best of the others when the
+    # reference itself is recommended
+    others = [n for n in frame["option"] if n != reference]
+    alternative = recommended if recommended != reference else max(
+        others, key=lambda n: F.perspective_value(res, n, "society", "npv", stage.params.economics.perspective) or float("-inf"))
+    for row in frame.to_dict("records"):
+        roles = [role for role, name in (("recommended", recommended), ("reference", reference), ("alternative", alternative))
+                 if name == row["option"]]
+        for prefix in [f"option.{row['option']}", *roles]:
+            stage.rec.scalar(f"{prefix}.label", row["label"], origin="params")
+            for name, unit in F.UNITS.items():
+                value = row[name]
+                stage.rec.scalar(f"{prefix}.{name}", None if value is None or pd.isna(value) else float(value),
+                                 unit=unit, origin="plan results, against the reference")
+    stage.rec.table("options_vs_reference", frame, caption="Options par rapport à la situation de référence")
+    own = records.read(stage.run_dir).entries
+    return Results(stage.run_dir, {**res.entries, **{k: v for k, v in own.items() if k.startswith("memo.")}})
+
+
 def options_table(stage: Stage, _) -> pd.DataFrame:
-    """One row per option, the columns a cabinet reads; every cell a recorded result."""
+    """Table 1: one row per option, each figure what it adds to the reference; one rounding rule."""
     lang = stage.params.meta.language
     res = stage.inputs
     first, last = res.value("plan.first_year"), res.value("plan.last_year")
-    rows = []
-    for name in res.value("plan.option_order").split(","):
-        base = f"plan.option.{name}"
-        rows.append({
-            _("Option"): res.value(f"{base}.label"),
-            _("Yearly cost at full scale"): format_result(res, f"{base}.annual_cost", lang),
-            _("Self-employed reached per year"): format_result(res, f"{base}.reach", lang),
-            _("Cases averted {first}-{last}").format(first=first, last=last): format_result(res, f"{base}.cases_averted_plan_years", lang),
-            _("Net budget impact {first}-{last}").format(first=first, last=last): format_result(res, f"{base}.net_cost_plan_years", lang),
-            _("Returned per euro"): format_result(res, f"{base}.bcr", lang),
-            _("Probability of paying back"): format_result(res, f"{base}.p_npv_positive", lang),
-        })
-    return pd.DataFrame(rows)
+    frame = memo_figures(stage)
+    frame = frame[frame["option"] != res.value("plan.baseline")]
+    years = {"first": first, "last": last}
+    columns = {
+        "extra_annual_cost": _("Extra cost a year, {last}"),
+        "extra_reach": _("Extra people reached, {last}"),
+        "cases_averted": _("Cases averted {first}-{last}"),
+        "extra_net_cost": _("Extra net cost {first}-{last}"),
+        "bcr_social_security": _("Per euro: social security"),
+        "bcr_society": _("Per euro: society"),
+        "p_npv_positive_society": _("Pays back (society)"),
+        "p_best": _("Best option"),
+    }
+    out = {_("Option"): frame["label"].tolist()}
+    for name, header in columns.items():
+        out[header.format(**years)] = [F.shown(v, F.UNITS[name], lang) for v in frame[name]]
+    return pd.DataFrame(out)
 
 
-def _ratio_in_euros(stage: Stage, key: str) -> str:
-    """A return per euro as money (« 1,5 € », « €1.5 »), one decimal as in format_value."""
-    value = stage.inputs.value(key)
-    if value is None:  # undefined, e.g. the status quo compared with itself
-        return fmt.MISSING
-    return fmt.money(round(float(value), 1), 1, stage.params.meta.language, scale="unit")
-
-
-def _risk_factors(stage: Stage, _, top: int = 3) -> tuple[str, str, str] | None:
-    """The strongest significant risk factors as a phrase, with the range of their odds ratios."""
-    lang = stage.params.meta.language
+def _risk_factors(stage: Stage, _, top: int = 3) -> str | None:
+    """The strongest significant risk factors as a phrase (« long working weeks, poor sleep and isolation »)."""
     table = stage.inputs.table("evidence.risk_factors.odds_ratios")
     strong = table[(table["ci_low"] > 1) & table["factor"].isin(list(FACTOR_PHRASES))]
     strong = strong.sort_values("odds_ratio", ascending=False, kind="mergesort").head(top)
     if strong.empty:
         return None
-    phrase = format_list([_(FACTOR_PHRASES[f]) for f in strong["factor"]], locale=fmt.locale_for(lang))
-    return phrase, fmt.number(strong["odds_ratio"].min(), 1, lang), fmt.number(strong["odds_ratio"].max(), 1, lang)
+    return format_list([_(FACTOR_PHRASES[f]) for f in strong["factor"]], locale=fmt.locale_for(stage.params.meta.language))
+
+
+def _factor_share(stage: Stage, factor: str) -> float | None:
+    table = stage.inputs.table("evidence.risk_factors.odds_ratios")
+    found = table.loc[table["factor"] == factor, "prevalence"]
+    return float(found.iloc[0]) if len(found) else None
+
+
+def _key_figures(stage: Stage, res: Results, _) -> list[KeyFigure]:
+    lang = stage.params.meta.language
+    years = {"first": res.value("plan.first_year"), "last": res.value("plan.last_year"),
+             "reference": _memo_value(res, "memo.reference.label")}
+    figures = []
+    for key in stage.params.memo.key_figures:
+        if _keeps_reference(res) and key.startswith("memo.recommended."):
+            key = key.replace("memo.recommended.", "memo.alternative.", 1)  # what an extension would add
+        entry = res.entry(key)
+        label, note = KEY_FIGURE_LABELS.get(key.replace("memo.alternative.", "memo.recommended.", 1), (entry.get("label") or key, ""))
+        figures.append(KeyFigure(_(label).format(**years), F.shown(entry.get("value"), entry.get("unit", ""), lang),
+                                 _(note).format(**years) if note else ""))
+    return figures
+
+
+def _page_one(stage: Stage, res: Results, _) -> list[Paragraph]:
+    """Why now; the ask as an increment over the reference; what it returns; how sure; the evaluation."""
+    lang = stage.params.meta.language
+    v = lambda key: format_result(res, key, lang)  # noqa: E731
+    s = lambda key: F.shown(_memo_value(res, key), res.entry(key).get("unit", ""), lang)  # noqa: E731
+    years = {"first": v("plan.first_year"), "last": v("plan.last_year")}
+    current = res.entry("plan.current_budget")
+    flagged = res.value("plan.current_budget_quality") in ("low", "assumption") or res.value("plan.current_budget_is_assumption")
+    budget = _("a structural budget of {amount} a year").format(amount=v("plan.current_budget"))
+    if flagged:
+        budget += " " + _("(figure from a secondary source, to be confirmed)")
+    hours = _factor_share(stage, "long_hours")
+    why = _("The three pilots funded by the FPS Social Security ended in August 2023; since 2024 the social insurance "
+            "funds have been the first point of contact for the mental well-being of the self-employed, with {budget}.[^1]"
+            ).format(budget=budget)
+    if hours is not None:
+        why += " " + _("Among those surveyed, {hours} work 50 hours a week or more.[^2]").format(hours=fmt.percent(hours, 0, lang))
+    source = (current.get("source") or "").split(" : ")[0]  # the publication, not its paraphrase
+    why_notes = [_(SOURCES["first_contact"]) + " " + source, _(SOURCES["survey"])]
+
+    if _keeps_reference(res):
+        return _page_one_reference(stage, res, _, why, why_notes, years)
+    option = stage.params.plan.options.get(res.value("plan.recommended.name"))
+    description = (option.description.strip() + " ") if option and option.description else ""
+    ask = _("« {label} ». {description}It costs {extra} a year more in {last} than the reference, « {reference} », which "
+            "spends {reference_cost} a year in the model. Net of the incapacity allowances it avoids, it adds {extra_net} "
+            "to the budget from {first} to {last}.").format(
+                label=_memo_value(res, "memo.recommended.label"), description=description, extra=s("memo.recommended.extra_annual_cost"),
+                reference=_memo_value(res, "memo.reference.label"), reference_cost=s("memo.reference.annual_cost"),
+                extra_net=s("memo.recommended.extra_net_cost"), **years)
+
+    ss, soc = _memo_value(res, "memo.recommended.bcr_social_security"), _memo_value(res, "memo.recommended.bcr_society")
+    if ss is not None:
+        returns = _("For social security, each euro invested returns {ss} in allowances and care avoided; for society as a "
+                    "whole, counting the income the self-employed keep, it returns {soc}.").format(
+                        ss=s("memo.recommended.bcr_social_security"), soc=s("memo.recommended.bcr_society"))
+    else:
+        returns = _("The return to social security alone is not computed by this run; for society as a whole, counting the "
+                    "income the self-employed keep, each euro invested returns {soc}.").format(soc=s("memo.recommended.bcr_society"))
+    returns += " " + _("The plan averts {cases} incapacity cases from {first} to {last}.").format(
+        cases=s("memo.recommended.cases_averted"), **years)
+
+    p_soc = _memo_value(res, "memo.recommended.p_npv_positive_society")
+    p_ss = _memo_value(res, "memo.recommended.p_npv_positive_social_security")
+    sure = _("Across the plausible values of every uncertain figure, the plan pays back for society {odds} ({comment}).").format(
+        odds=F.in_ten(p_soc, _), comment=F.odds_comment(p_soc, _))
+    if p_ss is not None:
+        sure += " " + _("For social security alone it pays back {odds}.").format(odds=F.in_ten(p_ss, _))
+    sure += " " + _("It is the best option {best}; the reference is {reference}. The ranking is therefore uncertain.").format(
+        best=F.in_ten(_memo_value(res, "memo.recommended.p_best"), _), reference=F.in_ten(_memo_value(res, "memo.reference.p_best"), _))
+
+    evaluation = _("No pilot measured entries into incapacity against a comparison group, so the plan's effect is taken from "
+                   "published studies. An evaluation common to all funds, with a comparison group, from {first} on (ask 4) "
+                   "would settle whether the plan pays back.").format(**years)
+    # run-in headings keep the five points on the first page; the annex and page 2 have the detail
+    return [
+        _lead(_("Why now"), why, why_notes),
+        _lead(_("What we ask"), ask),
+        _lead(_("What it returns"), returns),
+        _lead(_("How sure we are"), sure),
+        _lead(_("The evaluation that comes with it"), evaluation),
+    ]
+
+
+def _keeps_reference(res: Results) -> bool:
+    """The decision rule picks the reference itself (e.g. under a tight cap): there is no increment to ask for."""
+    return res.value("plan.recommended.name") == res.value("plan.baseline")
+
+
+def _page_one_reference(stage: Stage, res: Results, _, why: str, why_notes: list[str], years: dict) -> list[Paragraph]:
+    lang = stage.params.meta.language
+    reference = _memo_value(res, "memo.reference.label")
+    ask = _("Under the cap of {cap} a year, no option returns more to society than the reference, « {reference} », which "
+            "spends {reference_cost} a year in the model: we recommend securing it, and extending it only once an evaluation shows "
+            "that an extension pays back.").format(
+                cap=format_result(res, "plan.budget_cap", lang), reference=reference,
+                reference_cost=F.shown(_memo_value(res, "memo.reference.annual_cost"), "EUR", lang))
+    s = lambda key: F.shown(_memo_value(res, key), res.entry(key).get("unit", ""), lang)  # noqa: E731
+    returns = _("The best extension, « {label} », would cost {extra} a year more in {last}; for each euro it would return "
+                "{ss} to social security and {soc} to society.").format(
+        label=_memo_value(res, "memo.alternative.label"), extra=s("memo.alternative.extra_annual_cost"),
+        ss=s("memo.alternative.bcr_social_security"), soc=s("memo.alternative.bcr_society"), **years)
+    sure = _("The reference is the best option {odds}; « {label} » pays back for society {payback}.").format(
+        odds=F.in_ten(_memo_value(res, "memo.reference.p_best"), _), label=_memo_value(res, "memo.alternative.label"),
+        payback=F.in_ten(_memo_value(res, "memo.alternative.p_npv_positive_society"), _))
+    evaluation = _("No pilot measured entries into incapacity against a comparison group, so the plan's effect is taken from "
+                   "published studies. An evaluation common to all funds, with a comparison group, from {first} on (ask 4) "
+                   "would settle whether the plan pays back.").format(**years)
+    return [_lead(_("Why now"), why, why_notes), _lead(_("What we ask"), ask), _lead(_("What it returns"), returns),
+            _lead(_("How sure we are"), sure), _lead(_("The evaluation that comes with it"), evaluation)]
+
+
+def _lead(title: str, text: str, footnotes: list[str] = ()) -> Paragraph:
+    """« **Pourquoi maintenant.** Les trois projets… »: a bold run-in heading, then the text with its footnotes."""
+    tokens: list = [Run(title + ". ", bold=True)]
+    pos = 0
+    for m in re.finditer(r"\[\^(\d+)\]", text):
+        tokens += [text[pos:m.start()], Footnote(footnotes[int(m.group(1)) - 1])]
+        pos = m.end()
+    tokens.append(text[pos:])
+    return Paragraph(tokens)
+
+
+PILOT_ROWS: list[tuple[str, str, str]] = [
+    # (pilot, component, what it did: catalogue message)
+    ("icarius", "programme", N_("with One (CESI group) and Evoluno; funded by the FPS Social Security at the federal minister's initiative")),
+    ("icarius", "survey", N_("on the well-being of the self-employed, with CESI")),
+    ("icarius", "website_newsletter", N_("monthly newsletter")),
+    ("icarius", "linkedin", N_("regular posts")),
+    ("icarius", "events", N_("workshops and webinars")),
+    ("icarius", "app", N_("Evoluno")),
+    ("icarius", "accompaniment", N_("psychologists, well-being professionals and business experts")),
+    ("liantis", "programme", N_("« Samen Sterker Ondernemen », well-being barometer and group sessions")),
+    ("acerta", "programme", N_("« Gezond ondernemen » with Idewe, free self-scan, workshops, one-to-one consultations")),
+]
+METRIC_PHRASES = {
+    ("programme", "reached"): N_("{n} self-employed reached"),
+    ("survey", "participants"): N_("{n} raw answers"),
+    ("survey", "completed"): N_("{n} answers in the final report"),
+    ("events", "sessions"): N_("{n} events"),
+    ("accompaniment", "completed"): N_("{n} accompaniments"),
+}
+
+
+def _short_source(source: str, language: str) -> str:
+    """« UCM Voice, 15 septembre 2023 »: the publication and its date, from a recorded source."""
+    publication = source.split(",")[0].strip()
+    found = re.search(r"\b(\d{4}-\d{2}-\d{2})\b", source)
+    when = fmt.date(found.group(1), language) if found else (re.search(r"\b(\d{4})(?:-\d{2})?\b", source) or [None, ""])[1]
+    return f"{publication}, {when}" if when else publication
+
+
+def pilots_table(stage: Stage, _) -> pd.DataFrame:
+    """Each Icarius component and the two other pilots: what it did, what it reached (published figures only), source."""
+    lang = stage.params.meta.language
+    published = stage.inputs.table("evidence.pilots.published")
+    rows = []
+    for pilot, component, did in PILOT_ROWS:
+        figures = published[(published["pilot"] == pilot) & (published["component"] == component)
+                            & (published["metric"] != "cost")]
+        reach, sources = [], []
+        for fig in figures.to_dict("records"):
+            phrase = METRIC_PHRASES.get((component, fig["metric"]))
+            if phrase is None:
+                continue
+            number = fmt.number(fig["value"], 0, lang)
+            if str(fig.get("note") or "").startswith("approximate"):
+                number = _("about {n}").format(n=number)
+            reach.append(_(phrase).format(n=number))
+            short = _short_source(str(fig["source"]), lang)
+            if short not in sources:
+                sources.append(short)
+        name = L.code(pilot, _) if component == "programme" else L.code(component, _)
+        rows.append({_("Pilot and component"): f"{name}: {_(did)}",
+                     _("Published reach"): "; ".join(reach) or _("not published"),
+                     _("Source"): "; ".join(sources) or fmt.MISSING})
+    return pd.DataFrame(rows)
 
 
 def compose_memo(stage: Stage) -> MemoContent:
     lang = stage.params.meta.language
     _ = translator(lang)
-    res = stage.inputs
-    v = lambda key: _value(stage, key)  # noqa: E731
-    rec_key = "plan.recommended"
-    figures = []
-    for key in stage.params.memo.key_figures:
-        label = _(KEY_FIGURE_LABELS.get(key, res.entry(key).get("label") or key))
-        note = ""
-        if key.endswith("_plan_years"):
-            note = _("from {first} to {last}").format(first=v("plan.first_year"), last=v("plan.last_year"))
-        elif key.endswith("annual_cost"):
-            note = _("today: {current} a year").format(current=v("plan.current_budget"))
-        value = _ratio_in_euros(stage, key) if res.entry(key).get("unit") == "ratio" else v(key)
-        figures.append(KeyFigure(label, value, note))
+    res = record_memo_figures(stage)
+    v = lambda key: format_result(res, key, lang)  # noqa: E731
+    years = {"first": v("plan.first_year"), "last": v("plan.last_year")}
     sentence = _(
-        "We recommend that the 2024 memorandum ask for the option « {label} »: {cost} a year at full scale, "
-        "{cases} cases of incapacity averted by {last}, {ratio} € returned per euro invested."
-    ).format(label=res.value(f"{rec_key}.label"), cost=v(f"{rec_key}.annual_cost"), cases=v(f"{rec_key}.cases_averted_plan_years"),
-             last=v("plan.last_year"), ratio=v(f"{rec_key}.bcr"))
+        "The pilots ended in August 2023 and {risk} of the self-employed surveyed are at risk of burn-out: we propose to ask "
+        "for « {label} », {extra} a year more than the reference in {last}."
+    ).format(risk=v("evidence.prevalence.burnout_risk"), label=_memo_value(res, "memo.recommended.label"),
+             extra=F.shown(_memo_value(res, "memo.recommended.extra_annual_cost"), "EUR", lang), last=years["last"])
+    if _keeps_reference(res):
+        sentence = _("The pilots ended in August 2023 and {risk} of the self-employed surveyed are at risk of burn-out; under "
+                     "a cap of {cap} a year, no option does better than the reference, « {label} »: we propose to secure it and "
+                     "to tie any extension to an evaluation. The best extension, « {alternative} »:").format(
+            risk=v("evidence.prevalence.burnout_risk"), cap=v("plan.budget_cap"), label=_memo_value(res, "memo.reference.label"),
+            alternative=_memo_value(res, "memo.alternative.label"))
 
-    context = Paragraph(
-        _("The Icarius pilot (September 2022 – August 2023), one of three pilots funded with {grant} each, reached about "
-          "{reached} self-employed people: {events} workshops and webinars, {accompaniments} multidisciplinary accompaniments, "
-          "a prevention app, a website and a newsletter. Its survey collected {respondents} answers.[^1]").format(
-            grant=v("evidence.pilots.icarius.programme_cost"), reached=v("evidence.pilots.icarius.programme_reached"),
-            events=v("evidence.pilots.icarius.events_sessions"), accompaniments=v("evidence.pilots.icarius.accompaniment_completed"),
-            respondents=v("evidence.survey.respondents")),
-        footnotes=[_(SOURCES["pilot"]) + " " + _(SOURCES["survey"])],
-    )
+    rule = _(PLAIN_RULES[res.value("plan.decision_rule")]) if res.value("plan.decision_rule") in PLAIN_RULES else \
+        L.rule_text(res.value("plan.decision_rule"), _, res.value("plan.rule_text"))
+    options_text = _("The options are compared on one basis: what each adds to the reference, « {reference} » "
+                     "([@tab:options]). Recommended: {rule} ({cap} a year).").format(
+        reference=_memo_value(res, "memo.reference.label"), rule=rule, cap=v("plan.budget_cap"))
+    if res.value("plan.budget_cap_is_assumption"):
+        options_text += " " + _("The cap is a working assumption, for the decision-maker to set.")
+    reference_note = _("Reference « {reference} »: {cost} a year in {last}, {reach} self-employed reached, {net} net budget impact "
+                       "from {first} to {last}. « Pays back » and « Best option »: how often, across the plausible values of the uncertain "
+                       "figures, the option returns more to society than it costs, and comes first. Euros in millions to one "
+                       "decimal, people and cases to two significant figures; costs in current euros, returns per euro in "
+                       "today's euros.").format(
+        reference=_memo_value(res, "memo.reference.label"), cost=F.shown(_memo_value(res, "memo.reference.annual_cost"), "EUR", lang),
+        reach=F.shown(_memo_value(res, "memo.reference.reach"), "persons", lang),
+        net=F.shown(_memo_value(res, "memo.reference.net_cost"), "EUR", lang), **years)
+    options = [
+        Paragraph(options_text),
+        Table(options_table(stage, _), _("The options against the reference, {first}-{last}").format(**years),
+              key="tab:options", note=reference_note, widths_cm=[3.2] + [1.6] * 8),
+    ]
+    change = [Paragraph(s) for s in change_sentences(stage, _)]
+
+    pilots = [
+        Paragraph(_("Three pilots of {grant} each ran from September 2022 to August 2023 ([@tab:pilots]). Figures the pilots "
+                    "gave as approximations stay approximations.").format(grant=v("evidence.pilots.icarius.programme_cost"))),
+        Table(pilots_table(stage, _), _("The three pilots and what they reached"), key="tab:pilots",
+              footnotes=[_(SOURCES["pilot"])], widths_cm=[8.4, 3.8, 3.8]),
+    ]
     low, high = res.ci("evidence.prevalence.burnout_risk")
     prevalence = _(
-        "Between {low} and {high} of the self-employed surveyed are at risk of burn-out (weighted to the INASTI population); "
-        "{stress} are (extremely) stressed and {sleep} sleep badly ([@fig:prevalence]).").format(
+        "Between {low} and {high} of the self-employed surveyed are at risk of burn-out (answers weighted to match the INASTI "
+        "population); {stress} are (extremely) stressed and {sleep} sleep badly ([@fig:prevalence]).").format(
             low=fmt.percent(low, 0, lang), high=fmt.percent(high, 0, lang), stress=v("evidence.prevalence.stress_high"),
             sleep=v("evidence.prevalence.sleep_poor"))
     factors = _risk_factors(stage, _)
     if factors:
-        prevalence += " " + _("The risk is highest with {factors} (odds ratios from {low} to {high}).").format(
-            factors=factors[0], low=factors[1], high=factors[2])
-    pooled = _pilots_pooled(stage, _, lang)
+        prevalence += " " + _("The risk rises most with {factors}.").format(factors=factors)
+    pooled = _pilots_pooled(stage, _, lang)  # named when some pilot had no before/after data
     evidence = [
         Paragraph(prevalence + "[^1]", footnotes=[_(SOURCES["population"])]),
-        _figure(stage, "evidence.prevalence.chart", _, 14, "fig:prevalence"),
-        Paragraph(
-            (_("Across the three pilots, accompanied participants improved by an effect size of {effect} (confidence interval {low} to {high}); "
-               "without a control group this is an upper bound. The model uses published effect sizes instead.") if pooled is None else
-             _("Across the pilots with before/after data ({pilots}), accompanied participants improved by an effect size of {effect} "
-               "(confidence interval {low} to {high}); without a control group this is an upper bound. The model uses published effect "
-               "sizes instead.")).format(
-                pilots=pooled, effect=fmt.number(res.value("evidence.pooled.effect"), 2, lang),
-                low=fmt.number(res.ci("evidence.pooled.effect")[0], 2, lang),
-                high=fmt.number(res.ci("evidence.pooled.effect")[1], 2, lang)),
-        ),
+        _figure(stage, "evidence.prevalence.chart", _, 8, "fig:prevalence"),
+        Paragraph(_("People accompanied in the pilots felt better afterwards, but without a comparison group the change cannot "
+                    "be credited to the pilots: the cost-benefit model uses effects measured in published studies instead.")
+                  if pooled is None else
+                  _("In the pilots that measured before and after ({pilots}), people accompanied felt better afterwards, but "
+                    "without a comparison group the change cannot be credited to the pilots: the cost-benefit model uses effects "
+                    "measured in published studies instead.").format(pilots=pooled)),
     ]
-    rule = L.rule_text(res.value("plan.decision_rule"), _, res.value("plan.rule_text"))
-    options_text = _("{n} options for {first}-{last}, compared with the situation after the pilots ([@tab:options]). "
-                     "Decision rule: {rule}; yearly cap {cap}.").format(
-        n=len(res.value("plan.option_order").split(",")), first=v("plan.first_year"), last=v("plan.last_year"),
-        rule=rule, cap=v("plan.budget_cap"))
-    if res.value("plan.budget_cap_is_assumption"):
-        options_text += " " + _("The cap is a working assumption, for the decision-maker to set.")
-    options_text += " " + _("The recommended option is the best one in {p_best} of the probabilistic draws: the ranking "
-                            "is uncertain.").format(p_best=v("plan.recommended.p_best"))
-    options = [
-        Paragraph(options_text),
-        Table(options_table(stage, _), _("Plan options, {first}-{last}").format(first=v("plan.first_year"), last=v("plan.last_year")),
-              key="tab:options", note=_("Costs and budget impact undiscounted; return per euro and probability of paying back "
-                                        "from the discounted cost-benefit model ({draws} draws).").format(draws=v("plan.psa.draws"))),
-        _figure(stage, "plan.budget_chart", _, 14, "fig:budget"),
-    ]
-    change = [Paragraph(s) for s in change_sentences(stage, _)]
-    asks = NumberedList([bind(a, res, lang, where=f"memo.asks[{i}]") for i, a in enumerate(stage.params.memo.asks, 1)])
-    assumptions = res.value("economics.inputs.assumptions_count")
+    asks = NumberedList([bind(a, res, lang, where=f"memo.asks[{i}]", formatter=memo_format)
+                         for i, a in enumerate(stage.params.memo.asks, 1)])
+    log = assumptions_log(stage, _)
     method = Paragraph(
-        _("Survey weighted by raking; cohort model over {years} years, discounting: {schedule}; {assumptions} of the "
-          "{parameters} model parameters are assumptions for want of a published source, each listed with its range in the annex.").format(
+        _("Survey answers weighted to the INASTI population; the model follows the insured self-employed year by year over "
+          "{years} years, future euros counted in today's euros ({schedule}); {assumptions} of the {parameters} parameters are "
+          "assumptions for want of a published source, each listed with its range in the annex, which also defines the "
+          "technical terms.").format(
             years=v("economics.horizon.years"), schedule=discounting_text(stage, _),
-            assumptions=fmt.number(assumptions, 0, lang), parameters=v("economics.inputs.parameters_count")),
+            assumptions=fmt.number(int(log["assumption"].sum()), 0, lang), parameters=fmt.number(len(log), 0, lang)),
         footnotes=[_(SOURCES["incapacity"])],
     )
     return MemoContent(
         **_shared_fields(stage, _, _("Memo")),
-        key_message=KeyMessage(sentence, figures),
+        key_message=KeyMessage(sentence, _key_figures(stage, res, _)),
         sections=[
-            Section(_("The pilot in figures"), 1, [context]),
-            Section(_("What the evidence says"), 1, evidence),
-            Section(_("Options for a federal plan"), 1, options),
+            Section(_("In short"), 1, _page_one(stage, res, _)),
+            Section(_("The options compared"), 1, options),
             Section(_("What would change the decision"), 1, change),
-            Section(_("Our asks for the memorandum"), 1, [asks]),
+            Section(_("The pilots"), 1, pilots),
+            Section(_("What the evidence says"), 1, evidence),
+            Section(_("Our asks"), 1, [asks]),
             Section(_("Sources and method"), 1, [method]),
         ],
     )
@@ -438,7 +689,7 @@ ANNEX_LAYOUT: list[tuple[str, int, str, list[str]]] = [
     ("evidence.prevalence", 2, N_("Prevalence"), ["evidence.prevalence.table", "evidence.prevalence.chart"]),
     ("evidence.risk", 2, N_("Risk factors"), ["evidence.risk_factors.odds_ratios"]),
     ("evidence.subgroups", 2, N_("Subgroups"), ["evidence.subgroups.burnout_risk", "evidence.subgroups.chart"]),
-    ("evidence.pilots", 2, N_("The three pilots"), ["evidence.pilots.funnels", "evidence.pilots.funnel_chart",
+    ("evidence.pilots", 2, N_("The three pilots"), ["evidence.pilots.published", "evidence.pilots.funnels", "evidence.pilots.funnel_chart",
                                                   "evidence.pilots.prepost", "evidence.pooled.forest"]),
     ("economics", 1, N_("Cost-benefit analysis"), []),
     ("economics.base", 2, N_("Base case"), ["economics.results.table", "economics.results.incremental",
@@ -521,6 +772,17 @@ def _methods(stage: Stage, _) -> Section:
             schedule=discounting_text(stage, _))),
         Paragraph(_("Plan: options combine components with a coverage ramp-up by year; budget impact is undiscounted, as the "
                     "budget-impact convention asks.") + " " + _("Decision rule: {rule}.").format(rule=rule)),
+    ])
+
+
+def _glossary(stage: Stage, _) -> Section:
+    """Each technical term of the annex, defined once; the memo does without them (see ``jargon``)."""
+    rows = jargon.glossary(stage.params.meta.language, _, stage.params.memo.jargon)
+    frame = pd.DataFrame({_("Term"): [L.capitalise(t) for t, _d in rows], _("Definition"): [d for _t, d in rows]})
+    return Section(_("Glossary"), 1, [
+        Paragraph(_("The memo speaks plain words; this annex uses the technical terms below, each defined here once.")),
+        Table(frame, _("Technical terms"), key="tab:glossary", alignments={_("Term"): "left", _("Definition"): "left"},
+              widths_cm=[4.5, 11.5]),
     ])
 
 
@@ -663,7 +925,7 @@ def _provenance_section(stage: Stage, _) -> Section:
     prov = _provenance(stage)
     items = [(_("Run id"), prov["run_id"]), (_("Params file"), prov["params_file"]),
              (_("Params hash (SHA-256)"), prov["params_sha256"]), (_("Git commit"), prov["git_commit"]),
-             (_("Memo date"), fmt.date(stage.params.meta.date, stage.params.meta.language))]
+             (_("Memo date"), fmt.date(memo_date(stage), stage.params.meta.language))]
     items += [(_("Data: {name}").format(name=name), prov["data_sha256"][name]) for name in sorted(prov["data_sha256"])]
     items += [(_("Package: {name}").format(name=name), version) for name, version in prov["versions"].items()]
     frame = pd.DataFrame({_("Item"): [i for i, _v in items], _("Value"): [v for _i, v in items]})
@@ -688,7 +950,7 @@ def compose_annex(stage: Stage) -> MemoContent:
             return [_figure(stage, key, _, 15)]
         return views.tables_for(ctx, key) if entry["kind"] == "table" else []
 
-    sections = [_methods(stage, _), _validation(stage, _)]
+    sections = [_methods(stage, _), _glossary(stage, _), _validation(stage, _)]
     for i, (section_id, level, title, keys) in enumerate(ANNEX_LAYOUT):
         blocks = list(texts.get(section_id, []))
         for key in keys:
@@ -746,11 +1008,13 @@ def _column_numbers(frame: pd.DataFrame) -> list[float]:
 def recorded_numbers(stage: Stage) -> list:
     """Every number the run recorded (scalars, table cells) or took as input (params, discount rates), for the checker."""
     numbers: list = _params_numbers(stage.params)
+    _ = translator(stage.params.meta.language)
+    numbers += [_(label) for label in L.CODES.values()]  # category bounds (« 50 à 69 h ») are labels, not results
     log = assumptions_log(stage)  # the annex counts the params it logs
     numbers += [len(log), int(log["assumption"].sum())]
     schedule = load_discount_schedule(stage.params.economics.discount_schedule)
     numbers += [band.rate for band in (*schedule.costs, *schedule.health)]
-    res = stage.inputs
+    res = record_memo_figures(stage)  # earlier results and the memo's own derived figures
     for key in res.keys():
         entry = res.entry(key)
         if entry["kind"] == "scalar":
@@ -786,8 +1050,14 @@ def check(stage: Stage) -> Finding:
     # min_cell protects survey respondents: count columns are the respondent counts, not the pilots' participants
     respondents = translator(stage.params.meta.language)(L.COLUMNS["n"].header)
     count_header = rf"^\s*(n|{re.escape(respondents)})\b"
-    for name in (MEMO_FILE, ANNEX_FILE):
-        check_or_raise(stage.run_dir / name, recorded_numbers=numbers, language=stage.params.meta.language,
-                       min_cell=stage.params.evidence.min_cell, count_header=count_header)
+    lang = stage.params.meta.language
+    terms = jargon.patterns(lang, stage.params.memo.jargon)
+    shared = dict(recorded_numbers=numbers, language=lang, min_cell=stage.params.evidence.min_cell,
+                  count_header=count_header, jargon=terms)
+    check_or_raise(stage.run_dir / MEMO_FILE, key_table="tab:options", key_box=translator(lang)("Key message"), **shared)
+    check_or_raise(stage.run_dir / ANNEX_FILE, glossary_key="tab:glossary", **shared)
+    problems = check_counts(stage.run_dir / MEMO_FILE, stage.run_dir / ANNEX_FILE, lang)
+    if problems:
+        raise UserError("memo.docx and annex.docx disagree", problems)
     stage.rec.scalar("checks.passed", True)
     return Finding("Contrôle qualité", ["La note et l'annexe passent tous les contrôles."])

@@ -31,8 +31,12 @@ def parse_value(text: str) -> Any:
                               [Problem("--set", "not a finite number", expected="a finite number", found=text)])
         return value
     try:
+        if any(isinstance(t, (yaml.AnchorToken, yaml.AliasToken, yaml.TagToken)) for t in yaml.scan(text)):
+            raise ParamsError(f"--set value {text!r} uses YAML anchors, aliases or tags",
+                              [Problem("--set", "anchors (&), aliases (*) and tags (!!) are not values", expected="e.g. 4e6, true, [0.5, 1.0]",
+                                       found=text)])
         value = yaml.safe_load(text) if text else ""
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, RecursionError) as exc:
         raise ParamsError(f"--set value {text!r} cannot be read",
                           [Problem("--set", "not a number, a word or a YAML list", expected="e.g. 4e6, true, [0.5, 1.0]",
                                    found=f"{text!r} ({getattr(exc, 'problem', None) or type(exc).__name__})")]) from None

@@ -17,7 +17,7 @@ from policy_kit.params.plan import OptionComponent, PlanOption, PlanParams  # no
 
 Language = Literal["fr", "nl", "en"]
 # the dotted key of a recorded result of a stage before the memo (see policy_kit.records)
-PLACEHOLDER = re.compile(r"^(evidence|economics|plan)(\.[a-z0-9_]+)+$")
+PLACEHOLDER = re.compile(r"^(evidence|economics|plan|memo)(\.[a-z0-9_]+)+$")  # memo.*: the memo's figures against the reference
 
 
 class Strict(BaseModel):
@@ -32,7 +32,8 @@ class Meta(Strict):
     author: str = Field(description="author and service, shown after « De »")
     addressee: str = Field(description="shown after « À »")
     classification: str = "Usage interne"
-    date: dt.date = Field(description="memo date; fixed in params so reruns are identical")
+    date: dt.date | None = Field(default=None, description="memo date; the run date if absent (fix it so reruns are "
+                                 "identical); not after the plan's first year")
     language: Language = "fr"
     template: str | None = Field(default=None, description="path to a house .docx template; the packaged one if empty")
     logo: str | None = None
@@ -56,8 +57,15 @@ class MemoParams(Strict):
         description="the asks for the memorandum; {placeholders} are bound to recorded results, e.g. {plan.recommended.roi}"
     )
     key_figures: list[str] = Field(
-        default_factory=lambda: ["plan.recommended.bcr", "plan.recommended.cases_averted_plan_years", "plan.recommended.annual_cost"],
-        description="three recorded results shown in the key-message box",
+        default_factory=lambda: ["memo.recommended.extra_annual_cost", "memo.recommended.bcr_social_security",
+                                 "memo.recommended.bcr_society", "memo.recommended.cases_averted"],
+        description="recorded results shown in the key-message box (memo.recommended.* are the recommended option "
+                    "against the reference)",
+    )
+    jargon: dict[str, str] = Field(
+        default_factory=dict,
+        description="technical terms the memo must not use, each with its definition for the annex glossary "
+                    "(added to the package's list)",
     )
 
     @field_validator("asks")
@@ -117,6 +125,9 @@ class Params(Strict):
                               f"plan.options.{name} names component(s) {[comp]} that economics.components does not define",
                               f"one of {sorted(known)}" + (f" (did you mean '{close[0]}'?)" if close else ""), repr(comp))
         eco, plan = self.economics, self.plan
+        if self.meta.date is not None and self.meta.date.year > plan.first_year:
+            found.add(("meta", "date"), "the memo is dated after the first year of the plan it prepares",
+                      f"a date up to {plan.first_year} (plan.first_year), or no date for the run date", repr(self.meta.date.isoformat()))
         first, last = eco.start_year, eco.start_year + eco.horizon_years - 1
         if plan.first_year < first:
             found.add(("plan", "first_year"), "the plan starts before the economic model",

@@ -5,18 +5,16 @@ French labels, fr-BE numbers, 16 cm wide. Each function returns a Figure.
 
 from __future__ import annotations
 
-import matplotlib
+import numpy as np
+import seaborn as sns
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
-matplotlib.use("Agg", force=False)
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import seaborn as sns  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
-
-from policy_kit import formatting as fmt  # noqa: E402
-from policy_kit.economics.charts import FONT, WIDTH_IN, _money_axis, _wrap  # noqa: E402
-from policy_kit.plan.options import PlanResults, option_totals  # noqa: E402
+from policy_kit import formatting as fmt
+from policy_kit.economics.charts import FONT, WIDTH_IN, _money_axis, _wrap
+from policy_kit.figures import new_figure
+from policy_kit.legend import legend_below
+from policy_kit.plan.options import PlanResults, option_totals
 
 
 def _palette(results: PlanResults) -> dict[str, tuple]:
@@ -30,7 +28,7 @@ def budget_impact(results: PlanResults) -> Figure:
     years = results.plan.years
     colours = _palette(results)
     width = 0.8 / len(names)
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, WIDTH_IN * 0.75))
+    fig, ax = new_figure(WIDTH_IN, WIDTH_IN * 0.75)
     x = np.arange(len(years))
     for i, name in enumerate(names):
         t = totals[totals["option"] == name].set_index("year").reindex(years)
@@ -46,8 +44,7 @@ def budget_impact(results: PlanResults) -> Figure:
     ax.tick_params(labelsize=FONT)
     ax.set_ylabel("Coût annuel (non actualisé)", fontsize=FONT)
     ax.set_title("Impact budgétaire par année et par option : coût brut et net", fontsize=FONT + 1)
-    ax.legend(fontsize=FONT - 2, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2)
-    fig.tight_layout()
+    legend_below(ax, fontsize=FONT - 2)
     return fig
 
 
@@ -55,7 +52,7 @@ def cases_averted(results: PlanResults) -> Figure:
     """New incapacity cases averted per year by each option (against no programme)."""
     totals = option_totals(results.yearly).reset_index()
     colours = _palette(results)
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, WIDTH_IN * 0.5))
+    fig, ax = new_figure(WIDTH_IN, WIDTH_IN * 0.5)
     for name in results.plan.options:
         t = totals[totals["option"] == name]
         ax.plot(t["year"], t["cases_averted_incapacity"], marker="o", lw=1.6, color=colours[name], label=_wrap(results.label(name), 50))
@@ -64,9 +61,8 @@ def cases_averted(results: PlanResults) -> Figure:
     ax.tick_params(labelsize=FONT)
     ax.set_ylabel("Cas d'incapacité évités", fontsize=FONT)
     ax.set_title("Nouveaux cas d'incapacité évités par année (par rapport à l'absence de programme)", fontsize=FONT + 1)
-    ax.legend(fontsize=FONT - 2, frameon=False)
     ax.grid(alpha=0.3)
-    fig.tight_layout()
+    legend_below(ax, fontsize=FONT - 2)
     return fig
 
 
@@ -75,7 +71,7 @@ def option_comparison(results: PlanResults) -> Figure:
     s = results.summary
     names = [n for n in results.plan.options if n != results.baseline]
     colours = _palette(results)
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.6 * len(names) + 1.6))
+    fig, ax = new_figure(WIDTH_IN, 0.6 * len(names) + 1.6)
     y = np.arange(len(names))[::-1]
     for yi, name in zip(y, names):
         row = s.loc[name]
