@@ -219,7 +219,7 @@ class FoundNumber:
 _GROUP = {"fr": "[\u202f\u00a0]", "nl": "[.\u202f\u00a0]", "en": ","}
 _DECIMAL = {"fr": ",", "nl": ",", "en": r"\."}
 _UNITS = [
-    (r"%", 0.01), (r"Md€|mld\.?\s?€|milliards?|miljard|bn", 1e9), (r"M€|mln\.?\s?€|millions?|miljoen", 1e6),
+    (r"%", 0.01), (r"Md€|mld\.?\s?€|mld\.|milliards?|miljard|bn", 1e9), (r"M€|mln\.?\s?€|mln\.|millions?|miljoen", 1e6),
     (r"k€", 1e3), (r"€", 1.0), (r"m\b", 1e6),
 ]
 _UNIT_RE = re.compile(r"[ \u00a0\u202f]?(" + "|".join(u for u, _ in _UNITS) + ")")
@@ -265,8 +265,8 @@ def find_numbers(text: str, language: str = "fr") -> list[FoundNumber]:
         if um:
             unit = um.group(1)
             scale = next(s for pattern, s in _UNITS if re.fullmatch(pattern, unit))
-        elif language == "en" and text[max(0, m.start() - 1):m.start()] == "€":
-            unit = "€"
+        elif re.search(r"€[ \u00a0\u202f]?-?$", text[max(0, m.start() - 3):m.start()]):
+            unit = "€"  # the currency before the number, as nl-BE and en-GB write it (« € 61,77 », « €61.77 »)
         if unit is None and not decimals and digits == integer and 1900 <= value <= 2100:
             continue  # a year
         found.append(FoundNumber(m.group(0), value * scale, precision * scale, unit))

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from policy_kit.params.located import At, Collect, KeyPath, KeyProblems
 from policy_kit.params.sourced import Kind, Sourced
+from policy_kit.params.text import LocalText
 
 Perspective = Literal["social_security", "society"]
 
@@ -72,7 +73,7 @@ class EffectParams(_Section):
 class ComponentParams(_Section):
     """A pilot component scaled up to the whole population."""
 
-    label_fr: str
+    label_fr: LocalText  # in the run's language despite the name (kept for the recorded columns)
     target: Literal["all", "at_risk"] = Field(description="who is offered it: all insured active self-employed, or those at risk")
     uptake: Sourced = Field(description="share of the target reached / participating each year")
     fixed_cost_per_year: Sourced
@@ -174,7 +175,7 @@ class EconomicsParams(_Section):
     benefit_indexation: Sourced
     components: dict[str, ComponentParams]
     combinations: dict[str, list[str]] = Field(default_factory=dict)
-    combination_labels_fr: dict[str, str] = Field(default_factory=dict)
+    combination_labels_fr: dict[str, LocalText] = Field(default_factory=dict)
     psa: PsaParams = PsaParams()
     wtp_per_case_averted: WtpGrid = WtpGrid()
 

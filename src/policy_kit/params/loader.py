@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from policy_kit.errors import ParamsError, Problem
 from policy_kit.params.located import KeyProblems
+from policy_kit.params.text import LANGUAGE_KEY, context_language
 
 KeyPath = tuple[str | int, ...]
 
@@ -213,7 +214,7 @@ def validate_file(path: Path, model: type[BaseModel]) -> tuple[BaseModel, Loaded
                           [Problem(f"{path}:{loaded.lines.get((), 1)}", "not a mapping", expected="the sections meta, run, evidence, …",
                                    found=type(loaded.data).__name__)])
     try:
-        return model.model_validate(loaded.data, context={"params_dir": path.parent}), loaded
+        return model.model_validate(loaded.data, context={"params_dir": path.parent, LANGUAGE_KEY: context_language(loaded.data)}), loaded
     except ValidationError as exc:
         problems = validation_problems(exc, model, loaded.lines, str(path))
         error = ParamsError(f"{path}: {len(problems)} problem(s) in the params", problems)

@@ -13,6 +13,7 @@ from policy_kit.params.economics import EconomicsParams
 from policy_kit.params.evidence import EvidenceParams
 from policy_kit.params.located import At, Collect, KeyProblems
 from policy_kit.params.plan import OptionComponent, PlanOption, PlanParams  # noqa: F401 - re-exported
+from policy_kit.params.text import LocalText
 
 Language = Literal["fr", "nl", "en"]
 
@@ -24,11 +25,13 @@ class Strict(BaseModel):
 class Meta(Strict):
     """Who writes to whom, and what the scenario is."""
 
-    title: str = Field(description="scenario title, used in the memo subject line and the annex")
-    organisation: str
-    author: str = Field(description="author and service, shown after « De »")
-    addressee: str = Field(description="shown after « À »")
-    classification: str = "Usage interne"
+    # Words may be given per language ({fr: …, nl: …, en: …}): see policy_kit.params.text.
+    title: LocalText = Field(description="scenario title, used in the memo subject line and the annex")
+    organisation: LocalText
+    author: LocalText = Field(description="author and service, shown after « De »")
+    addressee: LocalText = Field(description="shown after « À »")
+    classification: LocalText = Field(default={"fr": "Usage interne", "nl": "Intern gebruik", "en": "Internal use"},
+                                      validate_default=True)
     date: dt.date = Field(description="memo date; fixed in params so reruns are identical")
     language: Language = "fr"
     template: str | None = Field(default=None, description="path to a house .docx template; the packaged one if empty")
@@ -48,7 +51,7 @@ class RunSettings(Strict):
 
 
 class MemoParams(Strict):
-    asks: list[str] = Field(
+    asks: list[LocalText] = Field(
         description="the asks for the memorandum; {placeholders} are bound to recorded results, e.g. {plan.recommended.roi}"
     )
     key_figures: list[str] = Field(
