@@ -11,6 +11,7 @@ from policy_kit.economics.model import EconomicModel, build_model
 from policy_kit.economics.psa import PsaResult, run_psa
 from policy_kit.economics.results import EconomicResults, evaluate
 from policy_kit.economics.sensitivity import one_way, switching_values, two_way
+from policy_kit.i18n import capitalise, parameter_label, translator
 from policy_kit.notebook import Finding, Stage
 from policy_kit.params.sourced import Sourced
 
@@ -91,10 +92,21 @@ def results_step(stage: Stage, model: EconomicModel) -> Finding:
     return Finding("Coûts et bénéfices par volet", [fmt.typography(x) for x in lines], shown, None, results)
 
 
+def parameter_words(stage: Stage, names, _) -> dict[str, str]:
+    """Each model parameter's words in the run's language, as the annex says them."""
+    eco = stage.params.economics
+    components = {name: c.label_fr for name, c in eco.components.items()}
+    effect_types = {f"component.{name}.effect.{e.transition}": e.type for name, c in eco.components.items() for e in c.effects}
+    words = {p: parameter_label(p, _, components=components, effect_types=effect_types) for p in names}
+    return {p: capitalise(w) for p, w in words.items() if w != p}  # an unknown name keeps its recorded label
+
+
 def sensitivity_step(stage: Stage, model: EconomicModel, option: str = "plan") -> Finding:
     tornado_data = one_way(model, option)
     stage.rec.table("sensitivity.one_way", tornado_data, caption="Analyse de sensibilité univariée (VAN)")
-    figure = charts.tornado(tornado_data)
+    language = stage.params.meta.language
+    figure = charts.tornado(tornado_data, language=language,
+                            labels=parameter_words(stage, tornado_data["parameter"], translator(language)))
     stage.rec.figure("sensitivity.tornado", figure, caption="Paramètres qui font le plus varier la valeur actuelle nette du plan",
                      alt="Diagramme en tornade : variation de la valeur actuelle nette du plan quand chaque paramètre passe de sa borne basse à sa borne haute")
     rows = switching_values(model, option)
@@ -124,10 +136,11 @@ def psa_step(stage: Stage, model: EconomicModel) -> Finding:
     grid = np.arange(wtp.start, wtp.stop + wtp.step / 2, wtp.step)
     curve = psa.ceac(grid)
     stage.rec.table("psa.ceac", curve, caption="Courbe d'acceptabilité")
-    plane = charts.ce_plane(psa.ce_plane())
+    language = stage.params.meta.language
+    plane = charts.ce_plane(psa.ce_plane(), language=language)
     stage.rec.figure("psa.ce_plane", plane, caption="Plan coût-efficacité : coût et cas évités de chaque tirage",
                      alt="Nuage de points des tirages probabilistes : coût du programme en ordonnée, cas d'incapacité évités en abscisse, par option")
-    ceac_fig = charts.ceac(curve, {o.name: o.label_fr for o in model.options})
+    ceac_fig = charts.ceac(curve, {o.name: o.label_fr for o in model.options}, language=language)
     stage.rec.figure("psa.ceac_chart", ceac_fig, caption="Probabilité que chaque option soit la meilleure selon la valeur accordée à un cas évité",
                      alt="Courbes d'acceptabilité : probabilité que chaque option soit la plus rentable en fonction du consentement à payer par cas évité")
     lines = [

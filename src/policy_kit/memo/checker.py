@@ -26,6 +26,13 @@ unrecorded-number
         provenance section (between ``_Provenance…`` bookmarks, see Section.provenance):
         they carry sample sizes, versions and hashes, not results.
 
+language-purity
+    In an nl or en document, no sentence in another of the three languages. A sentence (a paragraph,
+    cell, header or footnote split at . ! ? ;) is foreign when it holds at least two function words
+    of another language and more of them than of its own (``foreign_language``). Text between
+    quotation marks (« », ‘ ’, “ ”, " ") is a quoted title and is left out; a proper name rarely
+    carries two function words (« Union des classes moyennes » has one).
+
 missing-alt-text
     A picture (wp:docPr) without a description.
 
@@ -294,6 +301,47 @@ def number_is_recorded(number: FoundNumber, recorded: list[float]) -> bool:
     return any(abs(v - r) <= t for v, t in candidates for r in recorded)
 
 
+# --------------------------------------------------------------------------- languages
+
+# Short words that mark a language and are not words of the other two (« en », « de », « in », « is »,
+# « of », « an », « on » and « per » are shared, so they are left out).
+FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "fr": frozenset("le la les des du et est sont une pour par dans avec sur au aux qui que cette ces ou pas nous "
+                    "leur leurs été sera selon sans très à".split()),
+    "nl": frozenset("het een van voor met op zijn niet dat die bij naar wordt worden ook uit tot deze aan om geen hun "
+                    "wij onze als dan maar door heeft hebben zal kan werd".split()),
+    "en": frozenset("the and to are for with that this from which be by were has have its their our will than "
+                    "but into".split()),
+}
+PURITY_LANGUAGES = ("nl", "en")
+_QUOTED = re.compile(r"«[^»]*»|‘[^’]*’|“[^”]*”|\"[^\"]*\"")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+_ELISION = re.compile(r"^(?:l|d|qu|n|s|c|j)['’]\w")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def foreign_language(sentence: str, language: str) -> str | None:
+    """The other language ``sentence`` is written in, or None; quoted titles do not count."""
+    words = [w.lower() for w in _WORD.findall(_QUOTED.sub(" ", sentence))]
+    # a French elision (« l'option », « d'incapacité ») counts as one French function word
+    elided = sum(bool(_ELISION.match(w)) for w in words)
+    own = sum(w in FUNCTION_WORDS[language] for w in words) + (elided if language == "fr" else 0)
+    counts = {other: sum(w in FUNCTION_WORDS[other] for w in words) + (elided if other == "fr" else 0)
+              for other in FUNCTION_WORDS if other != language}
+    other, hits = max(counts.items(), key=lambda kv: kv[1])
+    return other if hits >= 2 and hits > own else None
+
+
+def foreign_sentences(text: str, language: str) -> list[tuple[str, str]]:
+    """(sentence, its language) for every sentence of ``text`` in another language than ``language``."""
+    found = []
+    for sentence in _SENTENCE_END.split(text):
+        other = foreign_language(sentence, language)
+        if other:
+            found.append((sentence.strip(), other))
+    return found
+
+
 # --------------------------------------------------------------------------- the checks
 
 _PLACEHOLDER = re.compile(r"\{\{[^{}]*\}\}|\{[^{}\n]*\}|\b(?:TODO|XXX|FIXME|TBD)\b")
@@ -364,6 +412,14 @@ def check_document(
                     problems.append(Problem(_locate(p, styles), "number matches no recorded result",
                                             found=number.text, kind="unrecorded-number",
                                             hint="pass it in recorded_numbers, or compute it in the pipeline"))
+
+    # language purity
+    if language in PURITY_LANGUAGES:
+        for p in all_paras:
+            for sentence, other in foreign_sentences(p.text, language):
+                problems.append(Problem(_locate(p, styles), f"a sentence in {other} in a document in {language}",
+                                        expected=f"every sentence in {language}, outside quoted titles", found=sentence[:80],
+                                        kind="language-purity"))
 
     # pictures
     for name, root in roots.items():

@@ -61,7 +61,7 @@ def evaluate(stage: Stage) -> Finding:
 
 def budget_step(stage: Stage, evaluated: tuple[EconomicModel, PlanResults]) -> Finding:
     _, results = evaluated
-    figure = charts.budget_impact(results)
+    figure = charts.budget_impact(results, language=stage.params.meta.language)
     stage.rec.figure("budget_chart", figure, caption="Impact budgétaire annuel par option, brut et net des indemnités évitées",
                      alt="Barres par année et par option : coût brut annuel et coût net des indemnités d'incapacité évitées, en euros non actualisés")
     impact = results.budget_impact()
@@ -74,7 +74,7 @@ def budget_step(stage: Stage, evaluated: tuple[EconomicModel, PlanResults]) -> F
 
 def cases_step(stage: Stage, evaluated: tuple[EconomicModel, PlanResults]) -> Finding:
     _, results = evaluated
-    figure = charts.cases_averted(results)
+    figure = charts.cases_averted(results, language=stage.params.meta.language)
     stage.rec.figure("cases_chart", figure, caption="Cas d'incapacité évités par année et par option",
                      alt="Courbes par option du nombre de nouveaux cas d'incapacité primaire évités chaque année")
     return Finding("Cas évités", [], None, figure)
@@ -82,7 +82,7 @@ def cases_step(stage: Stage, evaluated: tuple[EconomicModel, PlanResults]) -> Fi
 
 def ranking_step(stage: Stage, evaluated: tuple[EconomicModel, PlanResults]) -> Finding:
     _, results = evaluated
-    figure = charts.option_comparison(results)
+    figure = charts.option_comparison(results, language=stage.params.meta.language)
     stage.rec.figure("comparison_chart", figure, caption="Valeur actuelle nette de chaque option et son intervalle à 95 %",
                      alt="Points et intervalles de la valeur actuelle nette de chaque option par rapport à la situation de référence, avec le plafond budgétaire")
     return Finding("Classement", [], results.ranking.table, figure)
