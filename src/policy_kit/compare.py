@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from policy_kit.params.text import text_in
 from policy_kit.runs import RunFolder, flatten, headline_keys, read_run
 
 COMPARE_FILE = "compare.docx"
@@ -225,9 +226,9 @@ def write_docx(comparison: Comparison, out: str | Path, *, today: dt.date | None
 
     meta = (comparison.b.params or {}).get("meta") or {}
     header = Header(to=text["to"], from_="policy-kit compare", date=fmt.date(today or dt.date.today(), lang),
-                    subject=f"{a} → {b}", classification=meta.get("classification") or text["classification"])
+                    subject=f"{a} → {b}", classification=text_in(meta.get("classification"), lang) or text["classification"])
     content = MemoContent(language=lang, header=header, sections=sections, title=text["title"],
-                          organisation=meta.get("organisation"),
+                          organisation=text_in(meta.get("organisation"), lang),
                           properties=DocumentProperties(title=f"{text['title']}: {a} → {b}", author="policy-kit"))
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

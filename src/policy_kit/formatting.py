@@ -127,18 +127,20 @@ def month_year(value: dt.date | str, language: str = "fr") -> str:
     return _babel_date(value, format="MMMM y", locale=locale_for(language))
 
 
+_ABBREVIATION_STOP = re.compile(r"\b(mln\.|mld\.)\.(?!\.)")
 _URL = re.compile(r"(https?://\S+)")
 _SPACES = "[ \u00a0\u202f]*"
 
 
 def typography(text: str, language: str = "fr") -> str:
-    """French punctuation spacing: no-break space before « : » and inside guillemets, narrow one before ; ! ?,
+    """French punctuation spacing (in nl, only one full stop after « mln. »): no-break space before « : » and inside guillemets, narrow one before ; ! ?,
     and between a number and « % » or « € ».
 
     URLs and clock times (12:30) are left alone: a mark is treated only when a space or the end follows it.
     """
     if language != "fr":
-        return text
+        # a sentence ending on an abbreviation takes one full stop (« € 4,5 mln. », not « mln.. »)
+        return _ABBREVIATION_STOP.sub(r"\1", text)
     parts = _URL.split(text)
     for i in range(0, len(parts), 2):  # odd indices are URLs
         s = parts[i]

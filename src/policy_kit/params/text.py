@@ -48,5 +48,12 @@ def _pick(value: Any, info: ValidationInfo) -> Any:
     return value[language]
 
 
+def text_in(value: Any, language: str) -> str | None:
+    """A params text read outside validation (a raw params file): its words in ``language``, else the first given."""
+    if isinstance(value, dict):
+        return value.get(language) or next(iter(value.values()), None)
+    return value
+
+
 # A text of the params in the run's language (a plain string, or {fr: …, nl: …, en: …}).
 LocalText = Annotated[str, BeforeValidator(_pick)]
