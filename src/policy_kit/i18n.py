@@ -79,6 +79,8 @@ CODES: dict[str, str] = {
     "autre": N_("Other sectors"),
     "moins de 40 h": N_("under 40 h"), "40 à 49 h": N_("40 to 49 h"), "50 à 69 h": N_("50 to 69 h"),
     "70 h et plus": N_("70 h or more"),
+    "moins_30": N_("under 30"), "30_39": N_("30 to 39"), "40_49": N_("40 to 49"), "50_59": N_("50 to 59"),
+    "60_plus": N_("60 or over"),
     # indicators and risk factors
     "burnout_risk": N_("Burn-out risk"), "stress_high": N_("High stress"), "sleep_poor": N_("Poor sleep"),
     "isolation_high": N_("Isolation"), "conflict_high": N_("Work–family conflict"),

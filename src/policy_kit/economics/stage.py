@@ -13,6 +13,7 @@ from policy_kit.economics.results import EconomicResults, evaluate
 from policy_kit.economics.sensitivity import one_way, switching_values, two_way
 from policy_kit.i18n import capitalise, parameter_label, translator
 from policy_kit.notebook import Finding, Stage
+from policy_kit.params.economics import EconomicsParams
 from policy_kit.params.sourced import Sourced
 
 
@@ -92,9 +93,8 @@ def results_step(stage: Stage, model: EconomicModel) -> Finding:
     return Finding("Coûts et bénéfices par volet", [fmt.typography(x) for x in lines], shown, None, results)
 
 
-def parameter_words(stage: Stage, names, _) -> dict[str, str]:
+def parameter_words(eco: EconomicsParams, names, _) -> dict[str, str]:
     """Each model parameter's words in the run's language, as the annex says them."""
-    eco = stage.params.economics
     components = {name: c.label_fr for name, c in eco.components.items()}
     effect_types = {f"component.{name}.effect.{e.transition}": e.type for name, c in eco.components.items() for e in c.effects}
     words = {p: parameter_label(p, _, components=components, effect_types=effect_types) for p in names}
@@ -106,7 +106,7 @@ def sensitivity_step(stage: Stage, model: EconomicModel, option: str = "plan") -
     stage.rec.table("sensitivity.one_way", tornado_data, caption="Analyse de sensibilité univariée (VAN)")
     language = stage.params.meta.language
     figure = charts.tornado(tornado_data, language=language,
-                            labels=parameter_words(stage, tornado_data["parameter"], translator(language)))
+                            labels=parameter_words(stage.params.economics, tornado_data["parameter"], translator(language)))
     stage.rec.figure("sensitivity.tornado", figure, caption="Paramètres qui font le plus varier la valeur actuelle nette du plan",
                      alt="Diagramme en tornade : variation de la valeur actuelle nette du plan quand chaque paramètre passe de sa borne basse à sa borne haute")
     rows = switching_values(model, option)
