@@ -44,7 +44,7 @@ def test_every_label_is_in_every_catalogue():
     ("fr", f"«{NB}Plan léger{NB}» deviendrait l'option recommandée si l'adhésion (accompagnement) dépassait 2,8{NB}% "
            f"(hypothèse de base{NB}: 2,0{NB}%)."),
     ("nl", "‘Plan léger’ zou de aanbevolen optie worden als de waarde van de deelname (accompagnement) boven 2,8% uitkwam "
-           "(basishypothese: 2,0%)."),
+           "(basiswaarde: 2,0%)."),
     ("en", "‘Plan léger’ would become the recommended option if the uptake (accompagnement) rose above 2.8% "
            "(base case: 2.0%)."),
 ])

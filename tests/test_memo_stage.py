@@ -205,7 +205,7 @@ LANGUAGES = {
     "nl": {"labels": ["Aan", "Van", "Datum", "Onderwerp", "Classificatie"],
            "headings": ["Het proefproject in cijfers", "Wat de beslissing zou doen omslaan", "Onze vragen voor het memorandum"],
            "sentence": "zou de aanbevolen optie worden als", "reached": "1.000", "percent": re.compile(r"\b\d+%"),
-           "annex": ["Technische bijlage", "Register van hypotheses", "Respondenten", "Netto contante waarde"]},
+           "annex": ["Technische bijlage", "Register van aannames", "Respondenten", "Netto contante waarde"]},
     "en": {"labels": ["To", "From", "Date", "Subject", "Classification"],
            "headings": ["The pilot in figures", "What would change the decision", "Our asks for the memorandum"],
            "sentence": "would become the recommended option if", "reached": "1,000", "percent": re.compile(r"\b\d+%"),
