@@ -174,3 +174,11 @@ def test_language_purity_fires_on_a_sentence_in_another_language(tmp_path, langu
     assert f"in {other}" in problems[0].message
     with pytest.raises(UserError, match="failed 1 check"):
         check_or_raise(mixed, language=language)
+
+
+def test_language_purity_leaves_names_and_citations_alone():
+    from policy_kit.memo.checker import foreign_language
+
+    assert foreign_language("Read in Le Vif and La Libre Belgique, after Heber et al. 2017.", "en") is None
+    assert foreign_language("UCM — Union des classes moyennes", "nl") is None
+    assert foreign_language("Le plan est rentable pour les caisses.", "en") == "fr"

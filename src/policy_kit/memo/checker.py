@@ -30,8 +30,9 @@ language-purity
     In an nl or en document, no sentence in another of the three languages. A sentence (a paragraph,
     cell, header or footnote split at . ! ? ;) is foreign when it holds at least two function words
     of another language and more of them than of its own (``foreign_language``). Text between
-    quotation marks (« », ‘ ’, “ ”, " ") is a quoted title and is left out; a proper name rarely
-    carries two function words (« Union des classes moyennes » has one).
+    quotation marks (« », ‘ ’, “ ”, " ") is a quoted title and is left out, and so are capitalised
+    words inside a sentence (« La Libre Belgique ») and « et al. »; a proper name rarely carries two
+    function words (« Union des classes moyennes » has one).
 
 missing-alt-text
     A picture (wp:docPr) without a description.
@@ -322,7 +323,9 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 def foreign_language(sentence: str, language: str) -> str | None:
     """The other language ``sentence`` is written in, or None; quoted titles do not count."""
-    words = [w.lower() for w in _WORD.findall(_QUOTED.sub(" ", sentence))]
+    found = _WORD.findall(_QUOTED.sub(" ", sentence.replace("et al.", " ")))
+    # a capitalised word inside a sentence is part of a name (« Le Vif », « La Libre Belgique », « L'Echo »)
+    words = [w.lower() for i, w in enumerate(found) if i == 0 or not w[:1].isupper()]
     # a French elision (« l'option », « d'incapacité ») counts as one French function word
     elided = sum(bool(_ELISION.match(w)) for w in words)
     own = sum(w in FUNCTION_WORDS[language] for w in words) + (elided if language == "fr" else 0)
