@@ -51,13 +51,14 @@ def tornado(one_way_df: pd.DataFrame, *, top: int = 10, title: str | None = None
     ax.axvline(base, color="black", lw=0.8)
     ax.axvline(0, color="grey", lw=0.6, ls="--")
     names = [labels.get(p, t) for p, t in zip(df.get("parameter", df["label_fr"]), df["label_fr"])]
-    ax.set_yticks(y, [_wrap(t[0].upper() + t[1:]) for t in names], fontsize=FONT - 1)
+    # no-break spaces inside « » keep a quoted state on one line when the label wraps
+    ax.set_yticks(y, [_wrap(fmt.typography(t[0].upper() + t[1:], language)) for t in names], fontsize=FONT - 1)
     _money_axis(ax.xaxis, language)
     ax.tick_params(axis="x", labelsize=FONT)
     ax.set_xlabel(_("Net present value"), fontsize=FONT)
     title = title or "\n".join((_("One-way sensitivity analysis"),
                                 _("Base-case net present value: {npv}").format(npv=fmt.money(base, language=language))))
-    ax.set_title(title, fontsize=FONT + 1)
+    ax.set_title(fmt.typography(title, language), fontsize=FONT + 1)
     ax.legend(fontsize=FONT - 1, loc="lower right", frameon=False)
     fig.tight_layout()
     return fig
