@@ -10,8 +10,10 @@ pointing at them. Inputs are committed files, edits of the default params, or ge
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -98,6 +100,18 @@ def _xlsx_title_rows() -> bytes:
     return _xlsx({"Réponses": grid}, header=False)
 
 
+def _huge_cell(size: int) -> bytes:
+    """A survey whose fourth respondent's sector is a pasted text of `size` characters."""
+    frame = _base()
+    frame.loc[3, "sector"] = "x" * size
+    return _csv(frame).encode("utf-8")
+
+
+def _unclosed_quote() -> bytes:
+    text = _csv(_base())
+    return text.replace("IC22-0004,", 'IC22-0004,"', 1).encode("utf-8")
+
+
 RECIPES = {
     "cp1252_export": (".csv", _cp1252_export),
     "undefined_cp1252_byte": (".csv", _undefined_byte),
@@ -109,6 +123,49 @@ RECIPES = {
     "xlsx_transposed": (".xlsx", _xlsx_transposed),
     "xlsx_survey_on_second_sheet": (".xlsx", _xlsx_second_sheet),
     "xlsx_title_rows_and_bad_code": (".xlsx", _xlsx_title_rows),
+    "cell_of_200000_characters": (".csv", lambda: _huge_cell(200_000)),
+    "cell_of_100000_characters": (".csv", lambda: _huge_cell(100_000)),
+    "unclosed_quote": (".csv", _unclosed_quote),
+}
+
+
+def _macro_enabled_docx() -> bytes:
+    """The packaged template with the content type Word gives a .docm: a macro-enabled document named .docx."""
+    from policy_kit.memo.template_build import TEMPLATE_PATH
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(Path(str(TEMPLATE_PATH)).read_bytes())) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"wordprocessingml.document.main+xml", b"ms-word.document.macroEnabled.main+xml")
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def _plain_docx() -> bytes:
+    """A Word document without the memo's styles (python-docx's blank document)."""
+    import docx
+
+    out = io.BytesIO()
+    docx.Document().save(out)
+    return out.getvalue()
+
+
+def _survey_without(region: str) -> bytes:
+    text = (ROOT / "data" / "synthetic_survey_icarius_2022.csv").read_text(encoding="utf-8")
+    return "".join(line for line in text.splitlines(keepends=True) if f",{region}," not in line).encode("utf-8")
+
+
+# Files a params case puts into the project before validating (files: {path in project: recipe}).
+FILE_RECIPES = {
+    "text_named_docx": lambda: b"Ceci n'est pas un document Word.\n",
+    "macro_enabled_docx": _macro_enabled_docx,
+    "docx_without_styles": _plain_docx,
+    "text_named_png": lambda: b"not a picture\n",
+    "truncated_png": lambda: b"\x89PNG\r\n\x1a\n\x00\x00",
+    "survey_ten_rows": lambda: (CASES / "data" / "valid.csv").read_bytes(),
+    "survey_without_bruxelles": lambda: _survey_without("bruxelles"),
 }
 
 
@@ -122,7 +179,8 @@ def project(tmp_path_factory):
 
 
 def _expand(texts: list[str], file: Path) -> list[str]:
-    """`{file}` is the input's path; `{at:NEEDLE}` is `path:line` of the first line holding NEEDLE."""
+    """`{file}` is the input's path; `{at:NEEDLE}` is `path:line` of the first line holding NEEDLE, `{row:NEEDLE}`
+    is `path, row N` (a data file's row numbers are its line numbers)."""
     lines = file.read_text(encoding="utf-8", errors="replace").splitlines() if file.is_file() else []
 
     def at(match: re.Match) -> str:
@@ -131,12 +189,29 @@ def _expand(texts: list[str], file: Path) -> list[str]:
         assert line is not None, f"{needle!r} is not in {file.name}"
         return f"{file}:{line}"
 
+    def row(match: re.Match) -> str:
+        needle = match.group(1)
+        line = next((i for i, text in enumerate(lines, 1) if needle in text), None)
+        assert line is not None, f"{needle!r} is not in {file.name}"
+        return f"{file}, row {line}"
+
+    texts = [re.sub(r"\{row:(.+?)\}", row, t) for t in texts]
     return [re.sub(r"\{at:(.+?)\}", at, t).replace("{file}", str(file)) for t in texts]
+
+
+PARAMS_RECIPES = {
+    "deep_brackets": lambda: b"meta: " + b"[" * 5000 + b"]" * 5000 + b"\n",
+    "deep_indentation": lambda: "".join("  " * i + f"k{i}:\n" for i in range(60)).encode() + b"  " * 60 + b"v: 1\n",
+    "nul_byte": lambda: DEFAULT.read_bytes().replace(b"  min_cell: 10", b"  min_cell: 1\x000", 1),
+    "six_megabytes": lambda: DEFAULT.read_bytes() + b"# " + b"x" * 6_000_000 + b"\n",
+}
 
 
 def _params_input(case: dict, project: Path) -> Path:
     path = project / "params" / f"{case['id']}.yaml"
-    if "input" in case:
+    if "recipe" in case:
+        path.write_bytes(PARAMS_RECIPES[case["recipe"]]())
+    elif "input" in case:
         shutil.copy(CASES / case["input"], path)
     elif "encode" in case:
         path.write_bytes(DEFAULT.read_text(encoding="utf-8").encode(case["encode"], errors="replace"))
@@ -146,6 +221,9 @@ def _params_input(case: dict, project: Path) -> Path:
             assert edit["old"] in text, f"{case['id']}: {edit['old']!r} is not in the default params"
             text = text.replace(edit["old"], edit["new"], 1)
         path.write_text(text, encoding="utf-8")
+    for rel, recipe in case.get("files", {}).items():
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_bytes(FILE_RECIPES[recipe]())
     for link, target in case.get("symlinks", {}).items():
         (project / link).unlink(missing_ok=True)
         (project / link).symlink_to(project / target)
@@ -224,11 +302,88 @@ def test_data_case_through_validate(case, project):
     assert "evidence.survey" in output and f"{params}:" in output  # which params key named the file
 
 
-@pytest.mark.parametrize("stem, folder", [("my scenario; rm -rf ~", "my-scenario-rm--rf"), ("..", "run"), ("../../etc", "etc"),
-                                          ("scénario 2024", "sc-nario-2024")])
+# Files a command-line case puts into its own scratch project first (setup: {path: recipe}).
+SETUP_RECIPES = {
+    "text": lambda: b"my notes\n",
+    "briefing_manifest": lambda: json.dumps({"run_id": "0" * 12, "params_file": "memorandum-2024.yaml", "params_sha256": "0" * 64,
+                                             "steps": [], "timings_s": {}}).encode(),
+    "binary": lambda: b"\x89PNG\r\n\x1a\n\xff\xfe\x00\x00",
+    "broken_json": lambda: b'{"plan.recommended.name": {"value": "full"',
+    "run_manifest": lambda: b'{"run_id": "x"}',
+    "empty_json": lambda: b"{}",
+}
+CLI = [c for c in MANIFEST if c["kind"] == "cli"]
+
+
+def _tree(folder: Path) -> list:
+    return sorted((p.relative_to(folder).as_posix(), p.read_bytes() if p.is_file() else None) for p in folder.rglob("*"))
+
+
+@pytest.mark.parametrize("case", CLI, ids=[c["id"] for c in CLI])
+def test_cli_case(case, tmp_path, monkeypatch):
+    """A careless command line: exit 2 with a message, before any step runs, and every file as it was."""
+    from policy_kit import runner
+
+    for folder in ("params", "data", "notebooks"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    for rel, recipe in case.get("setup", {}).items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(SETUP_RECIPES[recipe]())
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(runner, "_execute", lambda *a, **k: pytest.fail("a step ran"))
+    before = _tree(tmp_path)
+    result = CliRunner().invoke(app, case["args"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    _check(case, result.exit_code, result.output, tmp_path)
+    assert _tree(tmp_path) == before  # nothing written, nothing lost
+
+
+PILOT_FILES = {"activity": "data/pilots/pilot_activity.csv", "prepost": "data/pilots/synthetic_accompaniment_prepost.csv"}
+PILOTS = [c for c in MANIFEST if c["kind"] == "pilots"]
+
+
+def _pilot_input(case: dict, project: Path) -> Path:
+    """The committed pilot file with the case's edits: text replaced, or data lines dropped or kept by pattern."""
+    base = PILOT_FILES[case["file"]]
+    lines = (ROOT / base).read_text(encoding="utf-8").splitlines(keepends=True)
+    header = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    body = lines[header + 1:]
+    if "drop" in case:
+        body = [line for line in body if not re.search(case["drop"], line)]
+    if "keep" in case:
+        body = [line for line in body if re.search(case["keep"], line)]
+    text = "".join(lines[:header + 1] + body) + "".join(case.get("append", []))
+    for edit in case.get("edit", []):
+        assert edit["old"] in text, f"{case['id']}: {edit['old']!r} is not in {base}"
+        text = text.replace(edit["old"], edit["new"], 1)
+    path = project / "data" / "pilots" / f"{case['id']}.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("case", PILOTS, ids=[c["id"] for c in PILOTS])
+def test_pilot_case(case, project):
+    """Impossible pilot figures are refused by `policy-kit validate`, with file, row and column."""
+    path = _pilot_input(case, project)
+    params = project / "params" / f"pilots-{case['id']}.yaml"
+    base = PILOT_FILES[case["file"]]
+    params.write_text(DEFAULT.read_text(encoding="utf-8").replace(base, f"data/pilots/{path.name}", 1), encoding="utf-8")
+    code, output = _validate(params)
+    _check(case, code, output, path)
+    if code:
+        assert f"evidence.pilots.{case['file']}" in output and f"{params}:" in output
+
+
+@pytest.mark.parametrize("stem, folder", [("my scenario; rm -rf ~", "my-scenario-rm--rf-"), ("..", "run-"), ("../../etc", "etc"),
+                                          ("scénario 2024", "sc-nario-2024-")])
 def test_default_run_folder_name_is_sanitised(tmp_path, stem, folder):
-    """The run folder named after the params file stays a plain name under briefings/ (--out is the user's choice)."""
+    """The run folder named after the params file stays a plain name under briefings/ (--out is the user's choice);
+    a cleaned name carries a short hash of the original, so two names never share a folder."""
     from policy_kit.runner import default_out_dir
 
     out = default_out_dir(tmp_path, Path("params") / f"{stem}.yaml")
-    assert out == tmp_path / "briefings" / folder
+    assert out.parent == tmp_path / "briefings"
+    if folder.endswith("-"):
+        assert out.name.startswith(folder) and re.fullmatch(r"[0-9a-f]{6}", out.name.removeprefix(folder))
+    else:
+        assert out.name == folder

@@ -86,6 +86,8 @@ def test_failing_notebook_keeps_last_good_briefing(project_copy):
     good = project_copy / "briefings" / "memorandum-2024"
     good.mkdir(parents=True)
     (good / "memo.docx").write_bytes(b"last good memo")
+    manifest = {"run_id": "0" * 12, "params_file": "memorandum-2024.yaml", "params_sha256": "0" * 64, "steps": [], "timings_s": {}}
+    (good / "manifest.json").write_text(json.dumps(manifest) + "\n")
     before = sorted((p.relative_to(good).as_posix(), p.read_bytes()) for p in good.rglob("*") if p.is_file())
 
     notebook = project_copy / "notebooks" / "02_cost_benefit.ipynb"

@@ -69,7 +69,8 @@ def test_prevalence_and_subgroup_charts(survey):
     n_shown = int((~table["suppressed"]).sum())
     assert len(ax.patches) == n_shown  # no bar for a suppressed cell
     texts = [t.get_text() for t in ax.texts]
-    assert texts.count("n < 10") == int(table["suppressed"].sum())
+    assert texts.count("n < 10") == int(table["suppression"].eq("small_group").sum())
+    assert texts.count("masqué") == int(table["suppression"].isin(["small_count", "complementary"]).sum())
     assert not any(t.endswith("%") and t.startswith("n") for t in texts)
 
 

@@ -62,7 +62,7 @@ def test_subgroup_suppresses_small_cells(survey):
     table = subgroup_prevalence(small, "burnout_risk", "age_band", None, min_cell=10)
     hidden = table[table["suppressed"]]
     assert len(hidden) >= 1
-    assert (hidden["display"] == "n < 10").all()
+    assert set(hidden["display"]) <= {"n < 10", "masqué"} and (hidden["display"] == "n < 10").any()
     for column in ("estimate", "ci_low", "ci_high", "cases", "n"):
         assert hidden[column].isna().all(), column
     shown = table[~table["suppressed"]]
@@ -74,17 +74,20 @@ def test_suppression_uses_the_actual_min_cell(survey):
     table = subgroup_prevalence(survey.head(60), "stress_high", "age_band", None, min_cell=15)
     counts = survey.head(60)["age_band"].value_counts()
     expected_hidden = {g for g, n in counts.items() if n < 15}
-    assert set(table.loc[table["suppressed"], "group"]) == expected_hidden
-    assert set(table.loc[table["suppressed"], "display"]) == {"n < 15"}
+    assert set(table.loc[table["suppression"] == "small_group", "group"]) == expected_hidden
+    assert set(table.loc[table["suppression"] == "small_group", "display"]) == {"n < 15"}
+    assert set(table.loc[table["suppressed"] & (table["suppression"] != "small_group"), "display"]) <= {"masqué"}
 
 
 def test_suppress_helper():
-    table = pd.DataFrame({"group": ["a", "b"], "n": [4, 40], "estimate": [0.5, 0.25], "ci_low": [0.1, 0.1],
-                          "ci_high": [0.9, 0.4]})
+    table = pd.DataFrame({"group": ["a", "b", "c"], "n": [4, 40, 60], "estimate": [0.5, 0.25, 0.3], "ci_low": [0.1, 0.1, 0.2],
+                          "ci_high": [0.9, 0.4, 0.4]})
     out = suppress(table, min_cell=5)
-    assert out["display"].tolist() == ["n < 5", "25,0\u00a0%"]
+    # b, the smallest other group, is hidden too: otherwise a = total − b − c
+    assert out["display"].tolist() == ["n < 5", "masqué", "30,0\u00a0%"]
+    assert out["suppression"].tolist() == ["small_group", "complementary", ""]
     assert np.isnan(out.loc[0, "estimate"]) and np.isnan(out.loc[0, "n"]) and np.isnan(out.loc[0, "ci_high"])
-    assert out.loc[1, "estimate"] == 0.25
+    assert np.isnan(out.loc[1, "n"]) and out.loc[2, "estimate"] == 0.3
     assert table.loc[0, "estimate"] == 0.5  # input untouched
 
 

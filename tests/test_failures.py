@@ -26,6 +26,9 @@ def _good_briefing(project: Path) -> tuple[Path, list]:
     good.mkdir(parents=True)
     (good / "memo.docx").write_bytes(b"last good memo")
     (good / "results.json").write_text("{}\n")
+    # a briefing holds the run manifest: only such a folder may be replaced by a later run
+    manifest = {"run_id": "0" * 12, "params_file": "memorandum-2024.yaml", "params_sha256": "0" * 64, "steps": [], "timings_s": {}}
+    (good / "manifest.json").write_text(json.dumps(manifest) + "\n")
     return good, _contents(good)
 
 

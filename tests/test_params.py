@@ -60,7 +60,7 @@ def test_wrong_type_and_out_of_range_reported_together(project):
     problems = info.value.problems
     assert len(problems) == 2
     assert any("run.step_timeout_s" in p.message and p.found == "'lots'" for p in problems)
-    assert any("evidence.min_cell" in p.message and "greater than or equal to 1" in p.message for p in problems)
+    assert any("evidence.min_cell" in p.message and "min_cell 0 is below 10" in p.message for p in problems)
 
 
 def test_value_outside_its_range_refused(project):

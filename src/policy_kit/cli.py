@@ -24,12 +24,13 @@ def _fail(exc: UserError) -> None:
 @app.command()
 def validate(params_files: Annotated[list[Path], typer.Argument(help="params YAML file(s)")]) -> None:
     """Check params files without running anything."""
+    from policy_kit import preflight
     from policy_kit.params import load
 
     failures: list[UserError] = []
     for path in params_files:
         try:
-            load(path)
+            preflight.check(load(path), path)
             out.print(f"[green]ok[/] {path}")
         except UserError as exc:
             failures.append(exc)
@@ -68,6 +69,11 @@ def run(
             progress.stop()
             err.print("interrupted: nothing was published; the last good briefing is unchanged")
             raise typer.Exit(130) from None
+        except OSError as exc:  # disk full, a file-size limit, a folder made read-only during the run
+            progress.stop()
+            err.print(f"[bold red]error:[/] cannot write {exc.filename or 'a file of the run'}: {exc.strerror or exc}; "
+                      "nothing was published, the last good briefing is unchanged", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
     out.print(f"[green]briefing written:[/] {result.run_dir}")
 
 
@@ -144,6 +150,9 @@ _NEW_HEADER = """\
 """
 
 
+MAX_NAME = 100  # a params name becomes file and folder names: file systems stop at 255 bytes
+
+
 @app.command()
 def new(
     name: Annotated[str, typer.Argument(help="scenario name: letters, digits, '.', '_' or '-'")],
@@ -155,19 +164,26 @@ def new(
     from policy_kit.paths import safe_name
 
     stem = name[:-5] if name.endswith(".yaml") else name
-    if not stem or safe_name(stem) != stem:
-        err.print(f"[bold red]error:[/] bad scenario name {name!r}: use letters, digits, '.', '_' or '-' (for example {safe_name(stem)!r})",
-                  highlight=False)
+    if not stem or safe_name(stem) != stem or len(stem) > MAX_NAME:
+        example = safe_name(stem)[:MAX_NAME]
+        err.print(f"[bold red]error:[/] bad scenario name {name[:80]!r}{'…' if len(name) > 80 else ''}: use at most {MAX_NAME} letters, "
+                  f"digits, '.', '_' or '-' (for example {example!r})", highlight=False)
         raise typer.Exit(2)
-    source = source or _default_params()
+    default = _default_params()
+    source = source or default
     if not source.is_file():
         err.print(f"[bold red]error:[/] params file to copy not found: {source}", highlight=False)
         raise typer.Exit(2)
-    target = source.resolve().parent / f"{stem}.yaml"
+    # the copy goes to the project's params/, wherever the file copied from lies
+    target = default.parent / f"{stem}.yaml"
     if target.exists():
-        err.print(f"[bold red]error:[/] {target} already exists; choose another name or edit that file", highlight=False)
+        err.print(f"[bold red]error:[/] {target} already exists; choose another name or edit that file", highlight=False, soft_wrap=True)
         raise typer.Exit(2)
-    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    try:
+        lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    except (UnicodeDecodeError, OSError) as exc:
+        err.print(f"[bold red]error:[/] cannot copy {source}: not a UTF-8 params file ({type(exc).__name__})", highlight=False)
+        raise typer.Exit(2) from None
     while lines and (lines[0].startswith("#") or not lines[0].strip()):
         lines.pop(0)  # the source's own header: replaced by one about this copy
     header = _NEW_HEADER.format(name=stem, source=source.name, today=dt.date.today().isoformat(), base=source.stem)
@@ -182,7 +198,7 @@ def sweep(
     params_file: Annotated[Path, typer.Argument(help="params YAML file the variations start from")],
     sets: Annotated[list[str] | None, typer.Option("--set", help="KEY=V1,V2,...: a dotted params key and its values; several --set make a grid")] = None,
     variants_file: Annotated[Path | None, typer.Option("--variants", help="YAML list of variations, each {key: value, ...}")] = None,
-    workers: Annotated[int | None, typer.Option("--workers", help="parallel processes (default: one per core)")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, max=256, help="parallel processes (default: one per core)")] = None,
     executor_kind: Annotated[str, typer.Option("--executor", help="process (a local process pool) or dask-local (a local Dask cluster)")] = "process",
     force: Annotated[bool, typer.Option("--force", help="re-execute every step, ignoring the step cache")] = False,
 ) -> None:
@@ -321,10 +337,17 @@ def compare(
     for line in comparison.inputs:
         out.print(f"[yellow]input changed:[/] {line}", highlight=False)
     target = out_file or comparison.b.path / COMPARE_FILE
+    if target.is_dir() or target.suffix.lower() != ".docx":
+        err.print(f"[bold red]error:[/] --out {target}: expected the path of a .docx file to write, found "
+                  + ("a folder" if target.is_dir() else f"a '{target.suffix or 'no'}' extension"), highlight=False)
+        raise typer.Exit(2)
     try:
         write_docx(comparison, target)
     except UserError as exc:
         _fail(exc)
+    except OSError as exc:
+        err.print(f"[bold red]error:[/] cannot write {target}: {exc.strerror or exc}", highlight=False)
+        raise typer.Exit(2) from None
     out.print(f"[green]comparison written:[/] {target}")
 
 

@@ -78,9 +78,9 @@ def resolve_run(text: str | Path, root: Path | None = None) -> Path:
     if path.is_dir():
         return path
     if path.suffix in (".yaml", ".yml") and path.is_file():
-        from policy_kit.paths import project_root, safe_name
+        from policy_kit.paths import briefing_name, project_root
 
-        return project_root(path) / "briefings" / safe_name(path.stem)
+        return project_root(path) / "briefings" / briefing_name(path.stem)
     if root is not None and (root / "briefings" / str(text)).is_dir():
         return root / "briefings" / str(text)
     return path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -40,3 +41,14 @@ def safe_name(name: str) -> str:
     """A file or folder name that cannot climb out of its parent or surprise a shell."""
     cleaned = _SAFE.sub("-", name).strip(".-")
     return cleaned or "run"
+
+
+def briefing_name(stem: str) -> str:
+    """The folder name of a params file's briefing: its name, or its cleaned name and a short hash of the original.
+
+    Distinct names stay distinct folders: 'a b' and 'a-b' would otherwise share 'a-b'.
+    """
+    cleaned = safe_name(stem)
+    if cleaned == stem:
+        return stem
+    return f"{cleaned}-{hashlib.sha256(stem.encode('utf-8', 'surrogatepass')).hexdigest()[:6]}"

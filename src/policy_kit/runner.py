@@ -23,12 +23,13 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Callable
 
-from policy_kit import __version__, records
+from policy_kit import __version__, preflight, records
 from policy_kit.cache import StepCache, changed_files, snapshot, step_key
-from policy_kit.errors import StepFailure, UserError
+from policy_kit.errors import Problem, StepFailure, UserError
 from policy_kit.params import Params, check_data_files, file_hash, load
 from policy_kit.params.loader import read_yaml
-from policy_kit.paths import project_root, safe_name
+from policy_kit.paths import briefing_name, project_root
+from policy_kit.publish_target import OutDirError, check_default_owner, check_out_dir, clean_leftovers
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class RunResult:
 
 
 def default_out_dir(root: Path, params_path: Path) -> Path:
-    return root / "briefings" / safe_name(params_path.stem)
+    return root / "briefings" / briefing_name(params_path.stem)
 
 
 def package_versions() -> dict[str, str]:
@@ -135,6 +136,24 @@ def _tracking(manager_class):
     return StepKernelManager
 
 
+# A Unix socket path holds at most 107 bytes; the kernel's are <base>/policy-kit-kernel-XXXXXXXX/kernel-<n>.
+SOCKET_PATH_MAX = 107
+_SOCKET_ROOM = len("/policy-kit-kernel-xxxxxxxx/kernel-9")  # jupyter numbers ipc channels 1 to 5
+
+
+def _socket_base() -> str:
+    """The temporary folder, unless it is too deep for a socket path (a long TMPDIR): then the system's own."""
+    base = tempfile.gettempdir()
+    if len(os.fsencode(base)) + _SOCKET_ROOM <= SOCKET_PATH_MAX:
+        return base
+    for candidate in ("/tmp", "/var/tmp", "/dev/shm"):
+        if os.path.isdir(candidate) and os.access(candidate, os.W_OK | os.X_OK):
+            return candidate
+    raise UserError(f"The temporary folder {base} is too deep for the kernel's sockets ({SOCKET_PATH_MAX} bytes at most)",
+                    [Problem("TMPDIR", "path too long", expected=f"at most {SOCKET_PATH_MAX - _SOCKET_ROOM} bytes",
+                             found=f"{len(os.fsencode(base))} bytes", hint="set TMPDIR to a shorter folder, e.g. /tmp")])
+
+
 class KernelSession:
     """One kernel for all the steps of a run (or of a sweep worker's runs): start and heavy imports are paid once.
 
@@ -167,7 +186,7 @@ class KernelSession:
         if self._closing.is_set():
             return
         # IPC sockets in a private folder: no TCP port, and no "unencrypted TCP" warning on stderr
-        self._sockets = Path(tempfile.mkdtemp(prefix="policy-kit-kernel-"))
+        self._sockets = Path(tempfile.mkdtemp(prefix="policy-kit-kernel-", dir=_socket_base()))
         # nbclient awaits the client that km.client() makes: a blocking one would stall its event loop,
         # so a dead kernel or a cell timeout would hang the run instead of failing it
         km = _tracking(KernelManager)(kernel_name=KERNEL, transport="ipc", ip=str(self._sockets / "kernel"),
@@ -466,10 +485,20 @@ def run(
     root = Path(root).resolve() if root else project_root(params_path)
     # data files are read (checked) below, only if a step has to run
     params = load(params_path, root=root, check_data=False)
-    final = Path(out_dir).resolve() if out_dir else default_out_dir(root, params_path)
-    final.parent.mkdir(parents=True, exist_ok=True)
+    # the destination is checked before anything runs: publishing replaces only an earlier briefing
+    final = check_out_dir(out_dir or default_out_dir(root, params_path), {s.notebook for s in STEPS})
+    if not out_dir:
+        check_default_owner(final, params_path.name)
     cache = StepCache(Path(cache_dir) if cache_dir else root / "briefings" / ".cache")
-    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        clean_leftovers(final.parent)
+        # the pid in the name tells a later run whether this folder's run is still going
+        staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-{os.getpid()}-", dir=final.parent))
+    except OSError as exc:
+        raise OutDirError(f"Cannot write the run folder {final}: nothing was run",
+                          [Problem(str(final.parent), "cannot create a folder here", expected="a folder you can write to",
+                                   found=exc.strerror or type(exc).__name__)]) from None
     timings: dict[str, float] = {}
     cached: list[str] = []
     own_kernel = kernel is None
@@ -492,6 +521,7 @@ def run(
                 # Every step key holds the data hashes: a fully cached run has read these very files already.
                 if check_data:
                     check_data_files(params, params_path, read_yaml(params_path).lines, root=root)
+                    preflight.check(params, params_path, root=root)
                 data_checked = True
             return kernel
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from policy_kit.errors import UserError
+from policy_kit.errors import Problem, UserError
 
 # The figures a reader of the memo looks at first, in this order; option rows follow.
 HEADLINE_KEYS = (
@@ -53,10 +53,28 @@ def read_run(path: str | Path) -> RunFolder:
     missing = [name for name in ("results.json", "manifest.json") if not (folder / name).is_file()]
     if missing:
         raise UserError(f"{folder} is not a finished run folder: {', '.join(missing)} missing")
-    results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    params_file = folder / "params.yaml"
-    params = yaml.safe_load(params_file.read_text(encoding="utf-8")) if params_file.is_file() else None
+    problems = []
+
+    def read(name: str, parse):
+        try:
+            return parse((folder / name).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+            problems.append(Problem(str(folder / name), "cannot be read", expected="the file as the run wrote it",
+                                    found=f"{type(exc).__name__}: {str(exc).splitlines()[0][:100] if str(exc) else ''}"))
+            return None
+
+    results = read("results.json", json.loads)
+    manifest = read("manifest.json", json.loads)
+    params = read("params.yaml", yaml.safe_load) if (folder / "params.yaml").is_file() else None
+    for name, data in (("results.json", results), ("manifest.json", manifest)):
+        if data is not None and not isinstance(data, dict):
+            problems.append(Problem(str(folder / name), "not the run's mapping", expected="a JSON object", found=type(data).__name__))
+    if params is not None and not isinstance(params, dict):
+        problems.append(Problem(str(folder / "params.yaml"), "not a params mapping", expected="a YAML mapping", found=type(params).__name__))
+    if isinstance(results, dict) and not all(isinstance(e, dict) for e in results.values()):
+        problems.append(Problem(str(folder / "results.json"), "entries are not results", expected="{key: {value, unit, ...}}"))
+    if problems:
+        raise UserError(f"{folder}: damaged run folder; rerun it", problems)
     return RunFolder(folder, results, manifest, params)
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from policy_kit.errors import ParamsError, Problem, UserError
-from policy_kit.paths import project_root, safe_name
+from policy_kit.paths import briefing_name, project_root, safe_name
 
 TABLE, PARQUET, CHART = "sweep.csv", "sweep.parquet", "sweep.png"
 VARIANTS_DIR = "variants"  # the params file of each variation, as run
@@ -83,10 +83,25 @@ def parse_value(text: str) -> Any:
     text = text.strip()
     for cast in (int, float):
         try:
-            return cast(text)
+            value = cast(text)
         except ValueError:
-            pass
-    return yaml.safe_load(text) if text else ""
+            continue
+        if not math.isfinite(value):
+            raise ParamsError(f"--set value {text!r} is not a finite number",
+                              [Problem("--set", "not a finite number", expected="a finite number", found=text)])
+        return value
+    try:
+        value = yaml.safe_load(text) if text else ""
+    except yaml.YAMLError as exc:
+        raise ParamsError(f"--set value {text!r} cannot be read",
+                          [Problem("--set", "not a number, a word or a YAML list", expected="e.g. 4e6, true, [0.5, 1.0]",
+                                   found=f"{text!r} ({getattr(exc, 'problem', None) or type(exc).__name__})")]) from None
+    from policy_kit.params.loader import non_finite
+
+    if non_finite(value):
+        raise ParamsError(f"--set value {text!r} holds a number that is not finite",
+                          [Problem("--set", "not a finite number", expected="finite numbers", found=text)])
+    return value
 
 
 def _split_top_level(text: str) -> list[str]:
@@ -146,12 +161,12 @@ def grid(sets: list[tuple[str, list[Any]]]) -> list[Variant]:
 
 def read_variants(path: str | Path) -> list[Variant]:
     """A YAML list of variations: each a mapping {key: value}, or {name: ..., set: {key: value}}."""
-    import yaml
-
     path = Path(path)
     if not path.is_file():
         raise ParamsError(f"Variants file not found: {path}")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    from policy_kit.params.loader import read_yaml
+
+    data = read_yaml(path).data  # the params reader's safety: no tags, no alias bombs, UTF-8, located syntax errors
     if not isinstance(data, list) or not data:
         raise ParamsError(f"{path}: expected a YAML list of variations", [Problem(str(path), "not a list", "- {key: value}", type(data).__name__)])
     variants, problems = [], []
@@ -213,7 +228,7 @@ def apply_overrides(data: dict, overrides: dict[str, Any], *, where: str = "over
 
 
 def sweep_dir(root: Path, params_path: Path) -> Path:
-    return root / "briefings" / f"{safe_name(params_path.stem)}-sweep"
+    return root / "briefings" / f"{briefing_name(params_path.stem)}-sweep"
 
 
 def write_variants(params_path: Path, variants: list[Variant], folder: Path, root: Path) -> list[Path]:
@@ -224,6 +239,7 @@ def write_variants(params_path: Path, variants: list[Variant], folder: Path, roo
     """
     import yaml
 
+    from policy_kit import preflight
     from policy_kit.params import load
     from policy_kit.params.loader import read_yaml
 
@@ -248,7 +264,9 @@ def write_variants(params_path: Path, variants: list[Variant], folder: Path, roo
         path.write_text(header + "\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
         evidence = yaml.safe_dump(data.get("evidence")) if isinstance(data, dict) else ""
         try:
-            load(path, root=root, check_data=evidence not in data_checked)
+            params = load(path, root=root, check_data=evidence not in data_checked)
+            if evidence not in data_checked:
+                preflight.check(params, path, root=root)  # the runs skip data checks: done here, once per evidence section
         except UserError as exc:  # bad params, or bad data
             problems += [Problem(f"{where}: {p.where}", p.message, p.expected, p.found, p.hint) for p in exc.problems] or [Problem(where, exc.summary)]
             continue

@@ -58,9 +58,18 @@ def comment_subgroups(table: pd.DataFrame, *, group_labels: dict | None = None, 
         first = f"Un seul groupe est assez grand pour être montré : {labels.get(only['group'], only['group'])}, {fmt.percent(only['estimate'])}."
     else:
         first = "Aucun groupe n'est assez grand pour être montré."
-    min_cell = table["display"][table["suppressed"]].iloc[0] if hidden else None
-    second = (f"{hidden} groupe{'s' if hidden > 1 else ''} de moins de {min_cell.split('<')[1].strip()} répondants "
-              f"{'ne sont pas montrés' if hidden > 1 else 'n’est pas montré'} (« {min_cell} »), pour protéger l'anonymat et éviter des pourcentages instables."
+    small = table["display"][table["suppressed"] & table["display"].str.startswith("n <")]
+    marker = small.iloc[0] if len(small) else None
+    others = hidden - len(small)
+    parts = []
+    if marker:
+        parts.append(f"{len(small)} groupe{'s' if len(small) > 1 else ''} de moins de {marker.split('<')[1].strip()} répondants "
+                     f"{'ne sont pas montrés' if len(small) > 1 else 'n’est pas montré'} (« {marker} »)")
+    if others:
+        parts.append(f"{others} autre{'s' if others > 1 else ''} groupe{'s' if others > 1 else ''} "
+                     f"{'sont masqués' if others > 1 else 'est masqué'} (« masqué ») parce que trop peu de répondants y sont à risque "
+                     "ou pour qu'aucun chiffre caché ne puisse se déduire des totaux")
+    second = ("; ".join(parts)[0].upper() + "; ".join(parts)[1:] + ", pour protéger l'anonymat et éviter des pourcentages instables."
               if hidden else "Tous les groupes comptent assez de répondants pour être montrés.")
     return _lines(first, second)
 

@@ -250,20 +250,29 @@ def _read_csv(path: Path, notes: list[str]):
     reader = csv.reader(io.StringIO("\n".join(lines[n_skip:])), delimiter=separator, quotechar='"')
     header = next(reader)
     records, numbers, ragged = [], [], {}
-    next_line = reader.line_num + 1
-    for record in reader:
-        line_no, next_line = n_skip + next_line, reader.line_num + 1
-        if not any(f.strip() for f in record):
-            continue
-        if len(record) != len(header):
-            ragged.setdefault(len(record), []).append(line_no)
-        records.append(record)
-        numbers.append(line_no)
+    spanning: set[int] = set()  # rows whose field runs over several lines: a quote left open
+    try:
+        for record, line_no in _records(reader, n_skip):
+            if not any(f.strip() for f in record):
+                continue
+            if len(record) != len(header):
+                ragged.setdefault(len(record), []).append(line_no)
+                if any("\n" in field for field in record):
+                    spanning.add(line_no)
+            records.append(record)
+            numbers.append(line_no)
+    except csv.Error as exc:
+        line = n_skip + reader.line_num
+        raise DataError(f"Cannot read the survey file {where}",
+                        [Problem(f"{where}, line {line}", "a field the CSV reader cannot take", expected=f"fields of at most {csv.field_size_limit():,} characters",
+                                 found=str(exc), hint="a quote (\") opened and never closed swallows the lines after it")]) from None
     if ragged:
         problems = [
             Problem(f"{where}, {_rows_text(rows)}", f"{len(rows)} {'row has' if len(rows) == 1 else 'rows have'} {n} fields",
                     expected=f"{len(header)} fields per row, as in the header (line {n_skip + 1})", found=f"{n} fields",
-                    hint="a decimal comma or a comma inside an unquoted text splits a field: quote such values or use « ; » as separator"
+                    hint="a quote (\") opened in this row is never closed, so the lines after it became one field"
+                    if spanning & set(rows) else
+                    "a decimal comma or a comma inside an unquoted text splits a field: quote such values or use « ; » as separator"
                     if separator == "," and n > len(header) else None)
             for n, rows in sorted(ragged.items())
         ]
@@ -271,6 +280,14 @@ def _read_csv(path: Path, notes: list[str]):
     raw = pd.DataFrame(records, columns=[h.strip() for h in header], index=pd.Index(numbers), dtype=str)
     raw = _drop_unnamed(raw, where, notes)
     return raw, " ".join(comments) or None, encoding, separator
+
+
+def _records(reader, n_skip: int):
+    """Each record with the file line it starts on (a quoted field may span lines)."""
+    next_line = reader.line_num + 1
+    for record in reader:
+        yield record, n_skip + next_line
+        next_line = reader.line_num + 1
 
 
 def _drop_unnamed(raw: pd.DataFrame, where: str, notes: list[str]) -> pd.DataFrame:
@@ -381,9 +398,17 @@ def _rows_text(rows: list[int]) -> str:
     return f"{label} {shown}{more}"
 
 
+def _clip(value, most: int = 80) -> str:
+    """A value as quoted in a message; a pasted essay is cut, with its length."""
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) <= most:
+        return repr(value)
+    return f"{text[:most]!r}… ({len(text):,} characters)"
+
+
 def _found_text(values: pd.Series) -> str:
     counts = values.value_counts()
-    parts = [f"{v!r} ({n}×)" for v, n in counts.head(MAX_EXAMPLES).items()]
+    parts = [f"{_clip(v)} ({n}×)" for v, n in counts.head(MAX_EXAMPLES).items()]
     if len(counts) > MAX_EXAMPLES:
         parts.append(f"{len(counts) - MAX_EXAMPLES} other values")
     return ", ".join(parts)

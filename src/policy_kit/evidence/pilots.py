@@ -24,7 +24,8 @@ def _read_commented_csv(path: Path) -> pd.DataFrame:
     if not path.exists():
         raise DataError(f"Pilot data file not found: {path}", [Problem(str(path), "file does not exist")])
     try:
-        return pd.read_csv(path, comment=None, skiprows=_n_comment_lines(path), dtype={"vintage": str})
+        # read as text: messages quote what the file says ('85', 'inf'), numbers are parsed where checked
+        return pd.read_csv(path, comment=None, skiprows=_n_comment_lines(path), dtype=str, keep_default_na=False, na_values=[""])
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataError(f"Cannot read the pilot data file {path}",
                         [Problem(str(path), "not a readable UTF-8 CSV file", expected="comma-separated UTF-8 text",
@@ -55,17 +56,66 @@ def read_pilot_activity(path: str | Path) -> pd.DataFrame:
         for i in frame.index[bad][:3]:
             problems.append(Problem(f"{path}, row {i + offset}, column '{column}'", "unknown code",
                                     expected="one of " + ", ".join(allowed), found=repr(frame.at[i, column])))
+    if frame.empty:
+        raise DataError(f"The pilot activity file {path} has no data rows.",
+                        [Problem(str(path), "the file has a header but no data rows", expected="one row per pilot, component and metric")])
     values = pd.to_numeric(frame["value"], errors="coerce")
-    for i in frame.index[values.isna() | (values < 0)][:3]:
-        problems.append(Problem(f"{path}, row {i + offset}, column 'value'", "not a non-negative number",
-                                found=repr(frame.at[i, "value"])))
+    for i in frame.index[~np.isfinite(values) | (values < 0)][:3]:
+        problems.append(Problem(f"{path}, row {i + offset}, column 'value'", "not a finite non-negative number",
+                                expected="a count, an amount in euros or a share", found=repr(frame.at[i, "value"])))
     unsourced = frame["status"].eq("published") & frame["source"].fillna("").str.strip().eq("")
     for i in frame.index[unsourced][:3]:
         problems.append(Problem(f"{path}, row {i + offset}, column 'source'", "a published figure needs its source"))
+    keys = ["pilot", "component", "metric"]
+    repeated = frame.duplicated(keys, keep=False)
+    for _, group in frame[repeated].groupby(keys, sort=False):
+        rows = ", ".join(str(i + offset) for i in group.index)
+        first = group.iloc[0]
+        problems.append(Problem(f"{path}, rows {rows}, columns 'pilot', 'component', 'metric'", "the same figure is given twice",
+                                expected="one row per pilot, component and metric",
+                                found=f"{first['pilot']}, {first['component']}, {first['metric']} on {len(group)} rows"))
+    problems += _impossible_figures(frame, values, path, offset)
+    problems += _missing_figures(frame, path)
     if problems:
         raise DataError(f"The pilot activity file {path} has problems.", problems)
     frame["value"] = values
     return frame
+
+
+# The figures of the Icarius pilot that the memo states (its context paragraph): the file must give them.
+MEMO_FIGURES = (("icarius", "programme", "reached"), ("icarius", "programme", "cost"),
+                ("icarius", "accompaniment", "completed"), ("icarius", "events", "sessions"))
+SHARE_METRICS = ("satisfaction",)
+# Each stage of a funnel cannot exceed the one before it.
+FUNNEL_ORDER = (("participants", "reached"), ("completed", "participants"))
+
+
+def _impossible_figures(frame: pd.DataFrame, values: pd.Series, path: Path, offset: int) -> list[Problem]:
+    problems = []
+    shares = frame["metric"].isin(SHARE_METRICS) & (values > 1)
+    for i in frame.index[shares][:3]:
+        problems.append(Problem(f"{path}, row {i + offset}, column 'value'", f"{frame.at[i, 'metric']} is a share",
+                                expected="a number between 0 and 1 (0.85 for 85 %)", found=repr(frame.at[i, "value"])))
+    found = frame.assign(_value=values, _row=frame.index + offset).drop_duplicates(["pilot", "component", "metric"])
+    by_key = found.set_index(["pilot", "component", "metric"])
+    for later, earlier in FUNNEL_ORDER:
+        for (pilot, component, _), row in by_key[by_key.index.get_level_values("metric") == later].iterrows():
+            before = (pilot, component, earlier)
+            if before in by_key.index and row["_value"] > by_key.loc[before, "_value"]:
+                problems.append(Problem(
+                    f"{path}, row {row['_row']}, column 'value'", f"more {later} than {earlier} for {pilot}, {component}",
+                    expected=f"{later} ≤ {earlier} ({by_key.loc[before, '_value']:g}, row {by_key.loc[before, '_row']})",
+                    found=f"{row['_value']:g}"))
+    return problems
+
+
+def _missing_figures(frame: pd.DataFrame, path: Path) -> list[Problem]:
+    given = set(zip(frame["pilot"], frame["component"], frame["metric"]))
+    missing = [", ".join(key) for key in MEMO_FIGURES if key not in given]
+    if not missing:
+        return []
+    return [Problem(str(path), "figures the memo states are missing", expected="a row for each of: " + "; ".join(missing),
+                    found=f"{len(missing)} missing")]
 
 
 def funnels(activity: pd.DataFrame) -> pd.DataFrame:
@@ -120,10 +170,44 @@ def read_prepost(path: str | Path) -> pd.DataFrame:
             problems.append(Problem(f"{path}, row {i + offset}, column '{column}'", "not a BAT score",
                                     expected="a number from 1 to 5", found=repr(frame.at[i, column])))
         frame[column] = values
+    if frame.empty:
+        problems.append(Problem(str(path), "the file has a header but no data rows", expected="one row per accompanied participant"))
+    if "participant_id" in frame.columns:
+        repeated = frame["participant_id"].duplicated(keep=False) & frame["participant_id"].notna()
+        if repeated.any():
+            rows = [i + offset for i in frame.index[repeated]]
+            # the rows locate them; ids are not repeated in messages
+            problems.append(Problem(f"{path}, rows {', '.join(map(str, rows[:6]))}{' …' if len(rows) > 6 else ''}, column 'participant_id'",
+                                    "duplicate participant_id", expected="each participant once",
+                                    found=f"{frame.loc[repeated, 'participant_id'].nunique()} id(s) on more than one row"))
+    if not problems:
+        problems += _too_few_pairs(frame, path)
     if problems:
         raise DataError(f"The pre/post file {path} has problems.", problems)
     frame.attrs["is_synthetic"] = "SYNTHETIC" in path.read_text(encoding="utf-8").split("\n", 1)[0].upper()
     return frame
+
+
+MIN_PAIRS = 3  # a paired t-test and an effect size need a spread of changes
+MIN_POOLED = 2  # pooling needs at least two pilots
+
+
+def _too_few_pairs(frame: pd.DataFrame, path: Path) -> list[Problem]:
+    problems = []
+    counts = frame.groupby("pilot", sort=False).size()
+    for pilot, n in counts.items():
+        data = frame[frame["pilot"] == pilot]
+        if n < MIN_PAIRS:
+            problems.append(Problem(f"{path}, column 'pilot'", f"too few pre/post pairs for {pilot}",
+                                    expected=f"at least {MIN_PAIRS} participants per pilot", found=f"{n}"))
+        elif (data["bat_pre"] - data["bat_post"]).std(ddof=1) == 0:
+            problems.append(Problem(f"{path}, column 'bat_post'", f"every participant of {pilot} changed by the same amount",
+                                    expected="changes that vary between participants (an effect size divides by their spread)",
+                                    found=f"{n} identical changes"))
+    if len(counts) < MIN_POOLED:
+        problems.append(Problem(f"{path}, column 'pilot'", "too few pilots to pool",
+                                expected=f"pre/post pairs of at least {MIN_POOLED} pilots", found=", ".join(map(str, counts.index)) or "none"))
+    return problems
 
 
 def dz_confint(d: float, n: int, alpha: float = 0.05) -> tuple[float, float]:

@@ -146,6 +146,9 @@ def prevalence(frame: pd.DataFrame, weights=None, *, cutoffs=None, indicators=No
 # --- subgroups and small-cell suppression -----------------------------------------------------
 
 
+HIDDEN_TEXT = "masqué"
+
+
 def suppressed_text(min_cell: int) -> str:
     return f"n < {min_cell}"
 
@@ -158,25 +161,31 @@ def suppress(
     value_cols=("estimate", "ci_low", "ci_high", "cases", "n_eff"),
     display_col: str = "display",
     formatter: Callable[[float], str] | None = None,
+    cases_col: str = "cases",
 ) -> pd.DataFrame:
-    """Hide every cell based on fewer than min_cell respondents.
+    """Hide every cell based on fewer than min_cell respondents or min_cell cases, and enough others
+    that no hidden cell can be worked out from the table's total (see policy_kit.evidence.disclosure).
 
-    Such a cell gets the text « n < 10 » (with the actual min_cell) in display_col, and its
-    numbers (value_cols and n itself) become NaN, so no percentage of a small group leaves
-    this function. A boolean column `suppressed` says which cells were hidden.
+    A small group gets the text « n < 10 » (with the actual min_cell) in display_col, any other hidden
+    cell « masqué »; the numbers of every hidden cell (value_cols and n itself) become NaN, so none
+    leaves this function. A boolean column `suppressed` says which cells were hidden, `suppression` why.
     """
+    from policy_kit.evidence.disclosure import SMALL_GROUP, hidden_cells
+
     out = table.copy()
-    small = out[n_col].fillna(0) < min_cell
+    reasons = hidden_cells(out[n_col], out[cases_col] if cases_col in out.columns else None, min_cell=min_cell)
+    small = reasons.notna()
     formatter = formatter or (lambda x: formatting.percent(x, 1))
     estimate_col = next((c for c in value_cols if c in out.columns), None)
     texts = []
-    for is_small, value in zip(small, out[estimate_col] if estimate_col else [np.nan] * len(out)):
-        texts.append(suppressed_text(min_cell) if is_small else formatter(value))
+    for reason, value in zip(reasons, out[estimate_col] if estimate_col else [np.nan] * len(out)):
+        texts.append(formatter(value) if reason is None else suppressed_text(min_cell) if reason == SMALL_GROUP else HIDDEN_TEXT)
     out[display_col] = texts
     for col in [*value_cols, n_col]:
         if col in out.columns:
             out[col] = out[col].astype(float).where(~small)
     out["suppressed"] = small.to_numpy()
+    out["suppression"] = reasons.fillna("").to_numpy()
     return out
 
 

@@ -12,9 +12,10 @@ import pandas as pd
 from policy_kit import formatting as fmt
 from policy_kit.evidence import charts, commentary
 from policy_kit.evidence.io import SurveyData, read_survey
-from policy_kit.evidence.pilots import funnels, prepost, read_pilot_activity, read_prepost
+from policy_kit.evidence.pilots import MEMO_FIGURES, funnels, prepost, read_pilot_activity, read_prepost
+from policy_kit.evidence.disclosure import hidden_cells
 from policy_kit.evidence.pooling import pool_effects
-from policy_kit.evidence.prevalence import prevalence, subgroup_prevalence
+from policy_kit.evidence.prevalence import HIDDEN_TEXT, prevalence, subgroup_prevalence
 from policy_kit.evidence.risk_factors import odds_ratios
 from policy_kit.evidence.weighting import design_effect, effective_n, rake, weighted_margins
 from policy_kit.notebook import Finding, Stage
@@ -70,12 +71,16 @@ def weight_survey(stage: Stage, survey: SurveyData) -> Finding:
     achieved = weighted_margins(survey.frame, weights, list(margins))
     rows = []
     for column, targets in margins.items():
-        sample = survey.frame[column].value_counts(normalize=True)
-        for code, target in targets.items():
-            rows.append((column, code, sample.get(code, 0.0), achieved[column].get(code, 0.0), target))
+        counts = survey.frame[column].value_counts()
+        # a sample share is a count over the published total: small categories are hidden like small cells
+        hidden = hidden_cells(pd.Series([counts.get(code, 0) for code in targets]), min_cell=ev.min_cell).notna().tolist()
+        for (code, target), is_hidden in zip(targets.items(), hidden):
+            share = np.nan if is_hidden else counts.get(code, 0) / counts.sum()
+            rows.append((column, code, share, achieved[column].get(code, 0.0), target))
     table = pd.DataFrame(rows, columns=["variable", "modalité", "échantillon", "pondéré", "population"])
     stage.rec.table("weights.margins", table, caption="Marges de l'échantillon, pondérées et de la population")
-    shown = table.assign(**{c: table[c].map(lambda x: fmt.percent(x, 1)) for c in ("échantillon", "pondéré", "population")})
+    shown = table.assign(**{c: table[c].map(lambda x: fmt.percent(x, 1) if x == x else HIDDEN_TEXT)
+                            for c in ("échantillon", "pondéré", "population")})
     lines = [
         f"Le redressement aligne l'échantillon sur la population des indépendants (INASTI) ; l'effet de plan vaut {fmt.number(deff, 2)}.",
         f"Les intervalles de confiance tiennent compte de cette perte de précision : taille effective {fmt.number(n_eff)} répondants.",
@@ -120,7 +125,10 @@ def subgroups_step(stage: Stage, survey: SurveyData, weights: pd.Series) -> Find
     safe.loc[safe["suppressed"], ["cases", "estimate", "ci_low", "ci_high", "n_eff"]] = np.nan
     safe.loc[safe["suppressed"], "n"] = np.nan
     stage.rec.table("subgroups.burnout_risk", safe, caption="Risque de burn-out par sous-groupe")
-    stage.rec.scalar("subgroups.suppressed_cells", int(table["suppressed"].sum()), unit="count", origin="survey")
+    stage.rec.scalar("subgroups.suppressed_cells", int(table["suppression"].eq("small_group").sum()), unit="count", origin="survey",
+                     label="cellules de moins de min_cell répondants")
+    stage.rec.scalar("subgroups.hidden_cells", int(table["suppressed"].sum()), unit="count", origin="survey",
+                     label="cellules masquées, y compris pour leurs cas ou pour en protéger d'autres")
     figure = charts.subgroup_chart(safe, language=stage.params.meta.language)
     stage.rec.figure("subgroups.chart", figure, caption="Risque de burn-out par sous-groupe",
                      alt="Barres horizontales du risque de burn-out pondéré par genre, secteur, région et heures de travail ; "
@@ -151,8 +159,9 @@ def funnels_step(stage: Stage) -> Finding:
     activity = read_pilot_activity(stage.data_path(stage.params.evidence.pilots.activity))
     funnel = funnels(activity)
     stage.rec.table("pilots.funnels", funnel, caption="Des personnes touchées aux parcours complets, par projet pilote")
+    stage.rec.scalar("pilots.count", int(funnel["pilot"].nunique()), unit="count", origin="pilot data", label="projets pilotes")
     icarius = funnel.set_index(["pilot", "component"])
-    for component, key in (("programme", "reached"), ("programme", "cost"), ("accompaniment", "completed"), ("events", "sessions")):
+    for _, component, key in MEMO_FIGURES:  # read-time checks make sure the file gives them
         value = icarius.loc[("icarius", component), key] if ("icarius", component) in icarius.index else np.nan
         status = icarius.loc[("icarius", component), "status"] if ("icarius", component) in icarius.index else None
         stage.rec.scalar(f"pilots.icarius.{component}_{key}", value, unit="EUR" if key == "cost" else "count",
@@ -179,6 +188,9 @@ def pooling_step(stage: Stage) -> Finding:
     rec.scalar("pooled.prediction_interval", None if np.isnan(pooled.pi_low) else pooled.pi_low, unit="effect",
                ci=None if np.isnan(pooled.pi_low) else (pooled.pi_low, pooled.pi_high), origin="pooled pilots")
     rec.scalar("pooled.participants", int(paired["n"].sum()), unit="persons", origin="pilot data")
+    # the memo's words follow how many pilots were actually pooled, not how many were funded
+    rec.scalar("pooled.pilots", len(paired), unit="count", origin="pilot data", label="projets pilotes combinés")
+    rec.text("pooled.pilot_codes", ",".join(map(str, paired["group"])))
     from policy_kit.evidence.labels import PILOT_LABELS
 
     figure = charts.forest_plot(list(paired["group"]), paired["d_z"], paired["d_z_low"], paired["d_z_high"], pooled,
@@ -196,7 +208,8 @@ def pooling_step(stage: Stage) -> Finding:
         "IC 95 %": [f"{fmt.number(lo, 2)} – {fmt.number(hi, 2)}" for lo, hi in zip(paired["d_z_low"], paired["d_z_high"])]
         + [f"{fmt.number(pooled.ci_low, 2)} – {fmt.number(pooled.ci_high, 2)}"],
     })
-    return Finding("Les trois projets pilotes combinés", lines, shown, figure, pooled)
+    title = "Les trois projets pilotes combinés" if len(paired) == 3 else "Projets pilotes combinés : " + ", ".join(PILOT_LABELS.get(g, g) for g in paired["group"])
+    return Finding(title, lines, shown, figure, pooled)
 
 
 def record_for_economics(stage: Stage) -> Finding:

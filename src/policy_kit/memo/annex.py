@@ -130,14 +130,19 @@ def subgroups(ctx: AnnexContext) -> list[Table]:
     data = pd.concat([data, ctx.frame(key, frame, ["n_eff"])], axis=1)
     n_header = ctx.header(key, "n")
     hidden = frame["suppressed"].astype(bool).tolist()
+    # only a group hidden for its own size shows « < min_cell »; one hidden for its cases or to protect another shows no count
+    small = frame["suppression"].eq("small_group").tolist() if "suppression" in frame.columns else hidden
     for i, is_hidden in enumerate(hidden):
         if is_hidden:
             data.iloc[i, 2:] = fmt.MISSING
-            data.loc[i, n_header] = f"< {ctx.min_cell}"
+            data.loc[i, n_header] = f"< {ctx.min_cell}" if small[i] else fmt.MISSING
     first = data.columns[0]
     data[first] = blank_repeats(data[first].tolist())
     note = ctx._("Groups of fewer than {min_cell} respondents are suppressed: no figure is shown for them.").format(
         min_cell=ctx.min_cell)
+    if not all(small[i] for i, is_hidden in enumerate(hidden) if is_hidden):
+        note += " " + ctx._("So are groups with fewer than {min_cell} respondents at risk, and as many others as it takes that no "
+                            "hidden figure can be worked out from the totals.").format(min_cell=ctx.min_cell)
     return [ctx.table(key, data, shown_columns=8, note=note)]
 
 

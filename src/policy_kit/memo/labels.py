@@ -157,6 +157,7 @@ COLUMNS: dict[str, Column] = {
     "group": Column(N_("Group"), "code"),
     "display": Column(N_("Shown as"), "text"),
     "suppressed": Column(N_("Suppressed"), "bool"),
+    "suppression": Column(N_("Why hidden"), "text"),
     "pilot": Column(N_("Pilot"), "code"),
     "component": Column(N_("Component"), "code"),
     "status": Column(N_("Status"), "code"),

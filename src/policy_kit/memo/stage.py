@@ -282,13 +282,17 @@ def compose_memo(stage: Stage) -> MemoContent:
     if factors:
         prevalence += " " + _("The risk is highest with {factors} (odds ratios from {low} to {high}).").format(
             factors=factors[0], low=factors[1], high=factors[2])
+    pooled = _pilots_pooled(stage, _, lang)
     evidence = [
         Paragraph(prevalence + "[^1]", footnotes=[_(SOURCES["population"])]),
         _figure(stage, "evidence.prevalence.chart", _, 14, "fig:prevalence"),
         Paragraph(
-            _("Across the three pilots, accompanied participants improved by an effect size of {effect} (confidence interval {low} to {high}); "
-              "without a control group this is an upper bound. The model uses published effect sizes instead.").format(
-                effect=fmt.number(res.value("evidence.pooled.effect"), 2, lang),
+            (_("Across the three pilots, accompanied participants improved by an effect size of {effect} (confidence interval {low} to {high}); "
+               "without a control group this is an upper bound. The model uses published effect sizes instead.") if pooled is None else
+             _("Across the pilots with before/after data ({pilots}), accompanied participants improved by an effect size of {effect} "
+               "(confidence interval {low} to {high}); without a control group this is an upper bound. The model uses published effect "
+               "sizes instead.")).format(
+                pilots=pooled, effect=fmt.number(res.value("evidence.pooled.effect"), 2, lang),
                 low=fmt.number(res.ci("evidence.pooled.effect")[0], 2, lang),
                 high=fmt.number(res.ci("evidence.pooled.effect")[1], 2, lang)),
         ),
@@ -462,6 +466,7 @@ def _annex_texts(stage: Stage, _) -> dict[str, list]:
     v = lambda key, exact=True: _value(stage, key, exact=exact)  # noqa: E731
     low, high = res.ci("evidence.prevalence.burnout_risk")
     effect_low, effect_high = res.ci("evidence.pooled.effect")
+    pooled = _pilots_pooled(stage, _, lang)
     texts = {
         "evidence.survey": [Paragraph(_(
             "{n} answers, weighted by raking to the INASTI margins below: effective sample size {n_eff}, design effect "
@@ -470,10 +475,12 @@ def _annex_texts(stage: Stage, _) -> dict[str, list]:
         "evidence.prevalence": [Paragraph(_(
             "Weighted prevalence of burn-out risk: {p} (95 % interval {low} to {high}).").format(
                 p=v("evidence.prevalence.burnout_risk"), low=fmt.percent(low, 1, lang), high=fmt.percent(high, 1, lang)))],
-        "evidence.pilots": [Paragraph(_(
+        "evidence.pilots": [Paragraph((_(
             "Pooled effect of the accompaniment across the three pilots (random effects): {effect} (95 % interval {low} to "
-            "{high}). Without a control group, this before/after change is an upper bound.").format(
-                effect=fmt.number(res.value("evidence.pooled.effect"), 2, lang), low=fmt.number(effect_low, 2, lang),
+            "{high}). Without a control group, this before/after change is an upper bound.") if pooled is None else _(
+            "Pooled effect of the accompaniment across the pilots with before/after data ({pilots}; random effects): {effect} "
+            "(95 % interval {low} to {high}). Without a control group, this before/after change is an upper bound.")).format(
+                pilots=pooled, effect=fmt.number(res.value("evidence.pooled.effect"), 2, lang), low=fmt.number(effect_low, 2, lang),
                 high=fmt.number(effect_high, 2, lang)))],
         "economics.psa": [Paragraph(_(
             "{draws} draws. The net present value of the combined plan is positive in {p} of them; the expected value of "
@@ -484,13 +491,27 @@ def _annex_texts(stage: Stage, _) -> dict[str, list]:
     return texts
 
 
+def _pilots_pooled(stage: Stage, _, lang: str) -> str | None:
+    """The pilots whose before/after data were pooled, named, when some pilot had none; None when all were pooled."""
+    res = stage.inputs
+    if res.value("evidence.pooled.pilots") >= res.value("evidence.pilots.count"):
+        return None
+    codes = res.value("evidence.pooled.pilot_codes").split(",")
+    return format_list([L.code(c, _) for c in codes], locale=lang)
+
+
 def _methods(stage: Stage, _) -> Section:
     res = stage.inputs
     rule = L.rule_text(res.value("plan.decision_rule"), _, res.value("plan.rule_text"))
+    pooled = _pilots_pooled(stage, _, stage.params.meta.language)
     return Section(_("Methods"), 1, [
         Paragraph(_("Evidence: the survey is weighted by raking to INASTI margins (gender, region, activity, sector) with trimmed "
                     "weights; intervals are Wilson intervals on the Kish effective sample size. Risk factors come from a logistic "
-                    "regression. The three pilots are pooled by a random-effects meta-analysis.")),
+                    "regression. The three pilots are pooled by a random-effects meta-analysis.") if pooled is None else
+                  _("Evidence: the survey is weighted by raking to INASTI margins (gender, region, activity, sector) with trimmed "
+                    "weights; intervals are Wilson intervals on the Kish effective sample size. Risk factors come from a logistic "
+                    "regression. The pilots with before/after data ({pilots}) are pooled by a random-effects meta-analysis.").format(
+                        pilots=pooled)),
         Paragraph(_("Economics: a yearly cohort state-transition model (well, at risk, primary incapacity, invalidity, back at "
                     "work, left self-employment); effect sizes are converted to relative risks (Chinn 2000; Zhang and Yu 1998). "
                     "The probabilistic analysis draws every uncertain parameter from a distribution fitted to its value and range.")),

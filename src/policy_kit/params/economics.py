@@ -126,9 +126,14 @@ class BenefitSwitches(_Section):
     society_counts_allowances: bool = False
 
 
+MAX_DRAWS = 200_000  # each draw runs the cohort model for every option: more would exhaust memory, not add precision
+MAX_WTP_POINTS = 10_000  # one acceptability value per point and option: a finer grid adds nothing a reader sees
+
+
 class PsaParams(_Section):
-    draws: int = Field(default=10_000, ge=100)
-    seed: int = 20240
+    draws: int = Field(default=10_000, ge=100, le=MAX_DRAWS,
+                       description=f"PSA draws; at most {MAX_DRAWS:,}: more would exhaust memory without adding precision")
+    seed: int = Field(default=20240, ge=0, le=2**32 - 1, description="seed of numpy's generator: a whole number from 0 to 2³² − 1")
     hold_fixed: list[str] = Field(default_factory=lambda: ["population"], description="parameter names kept at their value in the PSA")
 
 
@@ -146,6 +151,10 @@ class WtpGrid(_Section):
             found.add("stop", "WTP grid needs stop > start", "stop > start", f"start={self.start}, stop={self.stop}")
         if not self.step > 0:
             found.add("step", "WTP grid needs step > 0", "step > 0", self.step)
+        elif self.stop > self.start and (self.stop - self.start) / self.step + 1 > MAX_WTP_POINTS:
+            found.add("step", f"WTP grid of {(self.stop - self.start) / self.step + 1:,.0f} points is too fine",
+                      f"at most {MAX_WTP_POINTS:,} points (a finer grid would exhaust memory and add nothing a reader sees)",
+                      f"start={self.start}, stop={self.stop}, step={self.step}")
         found.raise_if_any()
         return self
 

@@ -12,6 +12,7 @@ from .sourced import Sourced
 from .text import LocalText
 
 SHARE_TOLERANCE = 1e-6
+MIN_CELL_FLOOR = 10  # no published cell rests on fewer respondents (usual floor of statistical offices)
 
 
 class _Strict(BaseModel):
@@ -123,7 +124,16 @@ class PilotPaths(_Strict):
 class EvidenceParams(_Strict):
     survey: str = "data/synthetic_survey_icarius_2022.csv"
     drop_invalid: bool = False
-    min_cell: int = Field(10, ge=1)
+    # strict: true, 12.0 or "10" are refused, not read as 1, 12 or 10
+    min_cell: int = Field(10, strict=True, description="smallest group or count of respondents that may be published")
+
+    @field_validator("min_cell")
+    @classmethod
+    def _min_cell_floor(cls, value: int) -> int:
+        if value < MIN_CELL_FLOOR:
+            raise ValueError(f"min_cell {value} is below {MIN_CELL_FLOOR}: smaller groups could identify respondents "
+                             f"(expected a whole number ≥ {MIN_CELL_FLOOR})")
+        return value
     cutoffs: BatCutoffsParams
     margins: PopulationMargins
     trim: TrimBounds | None = TrimBounds()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import string
 from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -16,6 +17,8 @@ from policy_kit.params.plan import OptionComponent, PlanOption, PlanParams  # no
 from policy_kit.params.text import LocalText
 
 Language = Literal["fr", "nl", "en"]
+# the dotted key of a recorded result of a stage before the memo (see policy_kit.records)
+PLACEHOLDER = re.compile(r"^(evidence|economics|plan)(\.[a-z0-9_]+)+$")
 
 
 class Strict(BaseModel):
@@ -58,6 +61,25 @@ class MemoParams(Strict):
         default_factory=lambda: ["plan.recommended.bcr", "plan.recommended.cases_averted_plan_years", "plan.recommended.annual_cost"],
         description="three recorded results shown in the key-message box",
     )
+
+    @field_validator("asks")
+    @classmethod
+    def _placeholders_well_formed(cls, asks: list[str]) -> list[str]:
+        # a key that is well formed but not recorded can only be found by the run (the memo step names it)
+        found = Collect()
+        for i, text in enumerate(asks):
+            try:
+                fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text) if name is not None]
+            except ValueError as exc:
+                found.add(i, f"malformed placeholder: {exc}", "{a.recorded.result} with matching braces",
+                          repr(text[:60]))
+                continue
+            for name, spec, conversion in fields:
+                if spec or conversion or not PLACEHOLDER.match(name):
+                    found.add(i, f"placeholder {{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}} is not a result key",
+                              "a recorded result's dotted key, e.g. {plan.recommended.annual_cost}, without format", repr(name))
+        found.raise_if_any()
+        return asks
 
 
 class Params(Strict):
