@@ -123,3 +123,16 @@ def test_recorded_pictures_differ_by_language(drawn):
     for name in drawn["fr"]:
         pictures = {png(drawn[language][name]) for language in LANGUAGES}
         assert len(pictures) == 3, name
+
+
+def test_subgroups_read_in_order_and_in_the_run_language():
+    import pandas as pd
+
+    table = pd.DataFrame({"by": ["hours_band"] * 3 + ["gender"] * 2,
+                          "group": ["70 h et plus", "moins de 40 h", "40 à 49 h", "homme", "femme"],
+                          "estimate": [0.6, 0.1, 0.2, 0.3, 0.3], "ci_low": [0.5, 0.05, 0.1, 0.2, 0.2],
+                          "ci_high": [0.7, 0.15, 0.3, 0.4, 0.4], "suppressed": [False] * 5, "display": [""] * 5})
+    figure = ev_charts.subgroup_chart(table, language="nl")
+    labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert labels == ["minder dan 40 u", "40 tot 49 u", "70 u of meer", "Mannen", "Vrouwen"]
+    plt.close(figure)

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from policy_kit import formatting  # noqa: E402
-from policy_kit.i18n import N_, code, translator  # noqa: E402
+from policy_kit.i18n import CODES, N_, code, translator  # noqa: E402
 
 WIDTH_IN = 16 / 2.54
 FONT_PT = 9
@@ -76,6 +76,10 @@ def subgroup_chart(table: pd.DataFrame, *, title: str | None = None, group_label
     """Prevalence by subgroup; suppressed cells get no bar, only the text « n < 10 »."""
     _ = translator(language)
     title = title or _("Burn-out risk by subgroup (weighted)")
+    if "by" in table:  # within each breakdown, groups in reading order (« under 40 h » before « 40 to 49 h »)
+        order = {c: i for i, c in enumerate(CODES)}
+        keys = pd.DataFrame({"by": pd.factorize(table["by"])[0], "group": [order.get(str(g), len(order)) for g in table["group"]]})
+        table = table.iloc[keys.sort_values(["by", "group"], kind="mergesort").index].reset_index(drop=True)
     fig, ax = _figure(0.42 * len(table) + 1.2)
     y = np.arange(len(table))[::-1]
     shown = ~table["suppressed"].to_numpy(bool)
