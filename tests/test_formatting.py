@@ -66,3 +66,9 @@ def test_french_typography_spaces():
 def test_round_sig():
     assert f.round_sig(12345, 2) == 12000
     assert f.round_sig(0.012345, 2) == 0.012
+
+
+def test_a_dutch_sentence_ending_on_an_abbreviation_takes_one_full_stop():
+    cap = f.money(7_000_000, language="nl")  # « € 7 mln. »
+    assert f.typography(f"jaarlijks plafond {cap}. Dat plafond", "nl") == f"jaarlijks plafond {cap} Dat plafond"
+    assert f.typography("en zo verder...", "nl") == "en zo verder..."
