@@ -81,3 +81,15 @@ def test_an_unknown_language_code_in_a_text_is_named(project):
     result = CliRunner().invoke(app, ["validate", str(bad)])
     assert result.exit_code == 2
     assert "meta.addressee" in result.output and "de" in result.output
+
+
+def test_params_built_in_code_take_the_language_from_meta():
+    import yaml
+
+    from policy_kit.params.schema import Params
+
+    data = yaml.safe_load((ROOT / "params" / "memorandum-2024.yaml").read_text(encoding="utf-8"))
+    data["meta"]["language"] = "en"
+    assert Params.model_validate(data).plan.options["full"].label == "Full structural plan"
+    data["meta"]["language"] = "nl"
+    assert Params.model_validate(data).plan.options["full"].label == "Volledig structureel plan"

@@ -14,7 +14,7 @@ from policy_kit.params.economics import EconomicsParams
 from policy_kit.params.evidence import EvidenceParams
 from policy_kit.params.located import At, Collect, KeyProblems
 from policy_kit.params.plan import OptionComponent, PlanOption, PlanParams  # noqa: F401 - re-exported
-from policy_kit.params.text import LocalText
+from policy_kit.params.text import LANGUAGE_KEY, LocalText, context_language
 
 Language = Literal["fr", "nl", "en"]
 # the dotted key of a recorded result of a stage before the memo (see policy_kit.records)
@@ -89,6 +89,13 @@ class Params(Strict):
     economics: EconomicsParams
     plan: PlanParams
     memo: MemoParams
+
+    @classmethod
+    def model_validate(cls, obj, *args, context: dict | None = None, **kwargs):
+        """Validates with the run's language taken from ``meta.language``, so per-language texts resolve to it."""
+        context = dict(context or {})
+        context.setdefault(LANGUAGE_KEY, context_language(obj))
+        return super().model_validate(obj, *args, context=context, **kwargs)
 
     # Params keys that name input files, relative to the project root.
     DATA_KEYS: ClassVar[tuple[tuple[str, ...], ...]] = (("evidence", "survey"), ("evidence", "pilots", "activity"), ("evidence", "pilots", "prepost"))

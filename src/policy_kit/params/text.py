@@ -4,8 +4,8 @@
     title: {fr: "Plan fédéral …", nl: "Federaal plan …", en: "Federal plan …"}
 
 A per-language text is resolved to the run's language (``meta.language``) while the params load,
-so every later stage sees plain strings. A run in a language that a text lacks is refused there,
-naming the key and the language.
+so every later stage sees plain strings (``Params.model_validate`` takes the language from the data's
+``meta.language``). A run in a language that a text lacks is refused there, naming the key and the language.
 """
 
 from __future__ import annotations
@@ -37,10 +37,9 @@ def _pick(value: Any, info: ValidationInfo) -> Any:
         raise KeyProblems([At((), f"language code(s) {unknown} not known" if unknown else "no text given",
                               f"a text, or texts keyed by {', '.join(LANGUAGES)}", given)])
     context = info.context or {}
-    if LANGUAGE_KEY not in context:
-        raise KeyProblems([At((), "a per-language text needs the run's language", "the params loaded from their file", given)])
-    language = context[LANGUAGE_KEY]
-    if language is None:  # meta.language itself is wrong; that problem is reported there
+    language = context.get(LANGUAGE_KEY)
+    if language is None:
+        # a part of the params built on its own (no run language), or meta.language itself is wrong (reported there)
         return next(iter(value.values()))
     if language not in value:
         raise KeyProblems([At((), f"no text in '{language}', the run's language (meta.language)",
