@@ -12,7 +12,7 @@ from matplotlib.text import Text
 import policy_kit.economics as eco
 from policy_kit import plan
 from policy_kit.economics import charts as eco_charts
-from policy_kit.economics.stage import parameter_words
+from policy_kit.plan.stage import analysed_option, parameter_words
 from policy_kit.evidence import charts as ev_charts
 from policy_kit.evidence import funnels, pool_effects, prepost, prevalence, read_pilot_activity, read_prepost
 from policy_kit.evidence.synthetic import generate_survey
@@ -52,9 +52,10 @@ def draw_all(inputs, language: str) -> dict:
     """Every chart a run records, drawn in ``language`` from that language's params."""
     params = inputs["params"][language]
     model = eco.build_model(params.economics)
-    one_way = eco.one_way(model, "plan")
-    psa = eco.run_psa(model, 200, 1)
     results = plan.evaluate_plan(model, params.plan, draws=200)
+    option = analysed_option(results)
+    one_way = eco.one_way(results.model, option, reference=results.baseline)
+    psa = results.psa
     paired = inputs["paired"]
     return {
         "prevalence": ev_charts.prevalence_chart(inputs["prevalence"], language=language),
@@ -63,8 +64,8 @@ def draw_all(inputs, language: str) -> dict:
                                         inputs["pooled"], language=language),
         "tornado": eco_charts.tornado(one_way, language=language,
                                       labels=parameter_words(params.economics, one_way["parameter"], translator(language))),
-        "ce_plane": eco_charts.ce_plane(psa.ce_plane(), language=language),
-        "ceac": eco_charts.ceac(psa.ceac(), {o.name: o.label_fr for o in model.options}, language=language),
+        "ce_plane": eco_charts.ce_plane(psa.ce_plane().query("option != @results.baseline"), language=language),
+        "ceac": eco_charts.ceac(psa.ceac(), {o: results.label(o) for o in psa.options}, language=language),
         "budget": plan_charts.budget_impact(results, language=language),
         "cases": plan_charts.cases_averted(results, language=language),
         "comparison": plan_charts.option_comparison(results, language=language),

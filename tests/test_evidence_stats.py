@@ -137,3 +137,17 @@ def test_dz_interval_is_exact_noncentral_t():
     assert stats.nct.cdf(t_obs, 29, low * np.sqrt(30)) == pytest.approx(0.975, abs=1e-6)
     assert stats.nct.cdf(t_obs, 29, high * np.sqrt(30)) == pytest.approx(0.025, abs=1e-6)
     assert 0.1 < low < 0.5 < high < 0.9
+
+
+def test_dz_interval_of_a_worsening_mirrors_the_improvement():
+    low, high = dz_confint(-0.3, 40)  # a pilot whose scores worsened must not crash the run
+    up_low, up_high = dz_confint(0.3, 40)
+    assert (low, high) == pytest.approx((-up_high, -up_low))
+    assert low < -0.3 < high
+    assert np.isfinite(dz_confint(-2.0, 40)).all()
+
+
+def test_weighted_risk_factors_differ_and_say_robust(survey, weights):
+    plain, weighted = odds_ratios(survey), odds_ratios(survey, weights)
+    assert weighted.attrs["method"] == "weighted logistic regression (robust HC1 standard errors)"
+    assert not np.allclose(plain["odds_ratio"], weighted["odds_ratio"])

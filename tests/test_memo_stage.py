@@ -110,8 +110,8 @@ def test_annex_sections_follow_the_brief(default_run):
     result, _ = default_run
     document = docx.Document(str(result.run_dir / "annex.docx"))
     assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [
-        "Méthodes", "Les données", "Analyse coûts-bénéfices", "Options du plan 2025-2030", "Registre des hypothèses",
-        "Qualité des données", "Provenance"]
+        "Méthodes", "Validation du modèle", "Les données", "Analyse coûts-bénéfices", "Options du plan 2025-2030",
+        "Registre des hypothèses", "Qualité des données", "Provenance"]
     root = etree.fromstring(zipfile.ZipFile(result.run_dir / "annex.docx").read("word/document.xml"))
     instructions = [t.text.strip() for t in root.iter(f"{W}instrText")]
     assert instructions[0].startswith("TOC ")
@@ -119,6 +119,29 @@ def test_annex_sections_follow_the_brief(default_run):
     assert {"Analyse de sensibilité", "Analyse probabiliste"} <= set(headings2)
     sections = document.sections
     assert any(s.page_width > s.page_height for s in sections) and sections[0].page_width < sections[0].page_height
+
+
+def test_annex_validation_section_shows_calibration_and_replication(default_run):
+    """ISPOR-SMDM framing, the engine's reproduction of a published model and every calibration target, within tolerance."""
+    result, _ = default_run
+    results = results_of(result.run_dir)
+    document = docx.Document(str(result.run_dir / "annex.docx"))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Eddy et al. 2012" in text and "Chancellor et al. (1997)" in text
+    calibration = results.table("economics.calibration")
+    assert calibration["within"].all() and len(calibration) >= 3
+    assert results.table("economics.validation.replication")["within"].all()
+    plain_text = lambda t: t.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2019", "'")  # noqa: E731
+    captions = [plain_text(p.text) for p in document.paragraphs if p.style.name == "Caption"]
+    for wanted in ("Calibrage : cibles publiées", "Vérification : le moteur reproduit", "Trajectoire sans programme",
+                   "Distributions de l'analyse probabiliste"):
+        assert any(wanted in c for c in captions), wanted
+    states = results.table("economics.status_quo.states")
+    assert set(states.columns) == {"year", "state", "persons"}
+    start = states[states["year"] == states["year"].min()].set_index("state")["persons"]
+    assert start["invalidity"] > 0  # today's state, not an empty cohort
+    inputs = results.table("economics.psa.inputs")
+    assert list(inputs.columns) == ["parameter", "distribution", "low", "high", "value", "q025", "q975", "mean"]
 
 
 def test_annex_shows_every_recorded_table_and_chart_with_french_headers(default_run):

@@ -101,6 +101,7 @@ CODES: dict[str, str] = {
     # what would change the decision
     "above": N_("above"), "below": N_("below"),
     "status_quo": N_("Status quo"),
+    "no_programme": N_("No programme"),
 }
 
 
@@ -133,6 +134,10 @@ STATES: dict[str, str] = {
 }
 PARAMETERS: dict[str, str] = {
     "population": N_("the insured population"),
+    "population_dynamics.growth": N_("the yearly growth of the insured population"),
+    "population_dynamics.invalidity_at_start": N_("the number of self-employed in mental invalidity at the start"),
+    "incidence.all_causes": N_("the yearly incidence of primary incapacity (all causes)"),
+    "incidence.mental_share": N_("the mental share of primary incapacities"),
     "risk_prevalence": N_("the prevalence of burn-out risk"),
     "allowance.daily_rate": N_("the daily allowance"),
     "allowance.paid_days_per_year": N_("the number of paid days a year"),

@@ -98,7 +98,7 @@ def ceac(ceac_df: pd.DataFrame, labels_fr: dict[str, str] | None = None, *, lang
 
     ``labels_fr``: option code → label in the run's language (the name predates other languages)."""
     _ = translator(language)
-    labels = {"status_quo": code("status_quo", _), **(labels_fr or {})}
+    labels = {"no_programme": code("no_programme", _), "status_quo": code("status_quo", _), **(labels_fr or {})}
     fig, ax = plt.subplots(figsize=(WIDTH_IN, WIDTH_IN * 0.55))
     for col in ceac_df.columns:
         ax.plot(ceac_df.index, ceac_df[col], lw=1.6, label=labels.get(col, col))

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Literal
 
 import numpy as np
-import yaml
 
+from policy_kit.params.schedules import discount_schedule_names, schedules_data  # noqa: F401 - re-exported
 Timing = Literal["end", "start"]
 
 
@@ -138,12 +137,7 @@ def _bands(entries: list[dict], name: str, outcome: str) -> tuple[RateBand, ...]
 
 @lru_cache(maxsize=1)
 def _schedules_data() -> dict:
-    text = resources.files("policy_kit.economics").joinpath("discount_schedules.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)["schedules"]
-
-
-def discount_schedule_names() -> list[str]:
-    return sorted(_schedules_data())
+    return schedules_data()
 
 
 def load_discount_schedule(name: str) -> DiscountSchedule:

@@ -7,11 +7,18 @@ Method (documented for the annex):
    more frequent gets OR = exp(+d·π/√3). Hedges' g is used the same way.
 2. Odds ratio → relative risk at the baseline risk p0, Zhang & Yu (1998, JAMA 280:1690–1):
    RR = OR / (1 − p0 + p0 · OR). This keeps p0 · RR inside (0, 1).
-3. Waning: the effect in cycle t (1-based) is scaled on the log scale by
-   w_t = (1 − decay)^(t−1) · clip(effect_years − (t − 1), 0, 1), so a fractional duration
-   switches the effect off part-way through a year and NPV stays continuous in it.
-4. Uptake: only a share u of the target is reached, so the population-level relative risk is
-   RR_pop = 1 − u · (1 − RR_t) (a mixture of reached and non-reached people).
+   This conversion is used only for the effect on becoming at risk (a symptom state); the effect
+   on incapacity onset is a relative risk of its own (sickness-absence evidence or a labelled
+   assumption), not a converted symptom score.
+3. Waning, per participant: a years after a participant starts (a = 0 in the year they start), the
+   effect is scaled on the log scale by w_a = (1 − decay)^a · clip(effect_years − a, 0, 1), so a
+   fractional duration switches the effect off part-way through a year and NPV stays continuous.
+4. Uptake, by cohort of entry: a share u_s of the target starts in year s; in year t the
+   population-level relative risk mixes the cohorts still under effect with the rest,
+   RR_pop,t = 1 − Σ_a u_{t−a} · (1 − RR(w_a)). Each year's participants are taken to be new people
+   and a cohort keeps its share of the target; if the cohorts under effect add up to more than the
+   whole target, they are scaled down to it (someone reached twice counts once).
+   At constant coverage RR_pop reaches a plateau once the oldest cohort's effect has faded.
 5. Combination: components acting on the same transition multiply their population-level
    relative risks (independent action, no synergy and no overlap correction).
 """
@@ -44,12 +51,35 @@ def effect_size_to_relative_risk(d, baseline_risk, *, direction: str = "decrease
 
 
 def effect_weights(cycles: int, effect_years, decay):
-    """w_t for t = 1..cycles, shape (…, cycles) broadcasting over draws of effect_years and decay."""
+    """w_a for a = 0..cycles − 1 years since a participant started, shape (…, cycles), broadcasting over draws."""
     t = np.arange(cycles, dtype=float)
     years = np.asarray(effect_years, dtype=float)[..., None]
     keep = np.asarray(decay, dtype=float)[..., None]
     active = np.clip(years - t, 0.0, 1.0)
     return (1.0 - keep) ** t * active
+
+
+def cohort_relative_risk(starts, weights, individual_rr):
+    """Population-level relative risk per cycle, (draws, cycles), from cohorts of entry.
+
+    `starts` (draws, cycles): share of the target starting each cycle; `weights` (draws, cycles): w_a
+    by years since start; `individual_rr(w)` gives the relative risk of a participant whose effect
+    is scaled by `w` (draws, 1), broadcastable to (draws, cycles).
+    """
+    u = np.asarray(starts, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    d, n = u.shape
+    reduction = np.zeros((d, n))
+    under_effect = np.zeros((d, n))
+    for a in range(n):
+        wa = w[:, a : a + 1]
+        if not np.any(wa > 0):
+            continue
+        cohort = np.zeros((d, n))
+        cohort[:, a:] = u[:, : n - a]
+        reduction += cohort * (1.0 - np.broadcast_to(individual_rr(wa), (d, n)))
+        under_effect += cohort * (wa > 0)
+    return 1.0 - reduction / np.maximum(under_effect, 1.0)
 
 
 def population_relative_risk(individual_rr, uptake):

@@ -10,9 +10,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
-# Declared once; every matrix, trace and label in the package follows this order.
-STATES: tuple[str, ...] = ("well", "at_risk", "incapacity", "invalidity", "back_at_work", "left")
-STATE_INDEX: dict[str, int] = {name: i for i, name in enumerate(STATES)}
+from policy_kit.params.states import (  # noqa: F401 - the engine's public names
+    ABSORBING,
+    DERIVED_TRANSITIONS,
+    REMAINDER_STATE,
+    STATE_INDEX,
+    STATES,
+    parse_transition,
+    transition_key,
+)
+
 STATE_LABELS_FR: dict[str, str] = {
     "well": "en bonne santé",
     "at_risk": "à risque de burn-out",
@@ -21,35 +28,8 @@ STATE_LABELS_FR: dict[str, str] = {
     "back_at_work": "reprise du travail",
     "left": "sortie du statut d'indépendant",
 }
-# Where probability mass not assigned to an exit goes. A first-year incapacity cannot last a
-# second year in that state: whoever neither moves to invalidity nor leaves is back at work.
-REMAINDER_STATE: dict[str, str] = {
-    "well": "well",
-    "at_risk": "at_risk",
-    "incapacity": "back_at_work",
-    "invalidity": "invalidity",
-    "back_at_work": "back_at_work",
-    "left": "left",
-}
-ABSORBING = frozenset({"left"})
 
 ROW_TOLERANCE = 1e-6
-
-
-def transition_key(origin: str, target: str) -> str:
-    return f"{origin}->{target}"
-
-
-def parse_transition(key: str) -> tuple[str, str]:
-    """'at_risk->incapacity' → ('at_risk', 'incapacity'), with a clear error for anything else."""
-    parts = key.split("->")
-    if len(parts) != 2:
-        raise ValueError(f"transition {key!r} is not of the form 'origin->target' (e.g. 'at_risk->incapacity')")
-    origin, target = (p.strip() for p in parts)
-    for state in (origin, target):
-        if state not in STATE_INDEX:
-            raise ValueError(f"transition {key!r} names an unknown state {state!r}; states are {', '.join(STATES)}")
-    return origin, target
 
 
 def _state_name(i: int, states: Sequence[str] | None) -> str:
@@ -154,3 +134,40 @@ def run_cohort_draws(
     for t in range(n):
         trace[:, t + 1] = np.einsum("ds,dsk->dk", trace[:, t], p[:, t])
     return trace
+
+
+def run_open_population_draws(
+    start: np.ndarray,
+    transitions: np.ndarray,
+    entry_mix: np.ndarray,
+    *,
+    growth: np.ndarray | None = None,
+    entrants: np.ndarray | None = None,
+    absorbing: Sequence[int] = (STATE_INDEX["left"],),
+) -> tuple[np.ndarray, np.ndarray]:
+    """An open population: x_{t+1} = x_t · P_t + e_t · mix, vectorised over draws.
+
+    `start` (draws, S) persons; `transitions` (draws, cycles, S, S); `entry_mix` (draws, S), the
+    states entrants start in (rows sum to 1). Either `entrants` (draws, cycles) is given, or it is
+    computed: the persons who reached an absorbing state in the cycle are replaced and the living
+    population grows by `growth` (draws,). Returns the trace (draws, cycles + 1, S), absorbing states
+    accumulating, and the entrants (draws, cycles).
+    """
+    p, n = _as_cycle_stack(transitions, None, lead=1)
+    d, s = p.shape[0], p.shape[-1]
+    x0 = np.broadcast_to(np.asarray(start, dtype=float), (d, s))
+    mix = np.broadcast_to(np.asarray(entry_mix, dtype=float), (d, s))
+    alive = np.ones(s, dtype=bool)
+    alive[list(absorbing)] = False
+    trace = np.empty((d, n + 1, s))
+    trace[:, 0] = x0
+    computed = entrants is None
+    out = np.empty((d, n)) if computed else np.broadcast_to(np.asarray(entrants, dtype=float), (d, n))
+    g = np.zeros(d) if growth is None else np.broadcast_to(np.asarray(growth, dtype=float), (d,))
+    for t in range(n):
+        moved = np.einsum("ds,dsk->dk", trace[:, t], p[:, t])
+        if computed:
+            leavers = moved[:, ~alive].sum(axis=1) - trace[:, t, ~alive].sum(axis=1)
+            out[:, t] = leavers + g * trace[:, t, alive].sum(axis=1)
+        trace[:, t + 1] = moved + out[:, t, None] * mix
+    return trace, np.array(out)

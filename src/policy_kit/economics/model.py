@@ -6,11 +6,25 @@ parameter, either a float or an array of draws, and runs every option against th
 in one vectorised pass: the same code serves the base case, the one-way and two-way
 sensitivity analyses (one "draw" per variation) and the probabilistic analysis.
 
+Structure (stated in the annex's methods section):
+- an open population: the model starts from today's state (the stock in invalidity for mental
+  reasons, last year's new incapacities, those back at work after them, the share at risk), and
+  each year entrants replace those who left and the insured population grows; entrants start well
+  or at risk in the proportion of the prevalence. Entrants are those of the model without
+  programme in every option: entry is not something a programme changes;
+- the at-risk → incapacity probability is derived, never given: it makes the model's new mental
+  incapacities in the first year equal incidence × population, given the other entries into
+  incapacity (`derived_values`); the one-way and probabilistic analyses vary the incidence and the
+  prevalence and re-derive it;
+- effects wane per participant: each year's participants are a cohort of entry whose effect is
+  scaled by w_a = (1 − decay)^a · clip(effect_years − a, 0, 1), a years after they start; the
+  population-level relative risk mixes the cohorts still under effect (`cohort_relative_risk`).
+
 Counting conventions (yearly cycles, cycle t = calendar year start_year + t − 1):
 - first-year incapacity has no self-loop, so its occupancy at the end of cycle t is the number
   of new incapacity entries in cycle t; each entry is paid for `incapacity_duration_years`;
 - invalidity and at-risk person-years are the occupancy at the end of each cycle;
-- business closures are the new entries into `left`;
+- business closures are the new entries into `left` (an absorbing stock of everyone who left);
 - programme participants are counted on the occupancy at the start of each cycle.
 """
 
@@ -22,17 +36,18 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from policy_kit.economics.discounting import DiscountSchedule, load_discount_schedule
-from policy_kit.economics.effects import effect_size_to_relative_risk, effect_weights, population_relative_risk
+from policy_kit.economics.effects import cohort_relative_risk, effect_size_to_relative_risk, effect_weights
 from policy_kit.economics.markov import (
     ABSORBING,
+    DERIVED_TRANSITIONS,
     REMAINDER_STATE,
     STATE_INDEX,
     STATE_LABELS_FR,
     STATES,
     parse_transition,
-    run_cohort_draws,
+    run_open_population_draws,
 )
-from policy_kit.params.economics import EconomicsParams
+from policy_kit.params.economics import EconomicsParams, parameter_names  # noqa: F401 - parameter_names re-exported
 from policy_kit.params.sourced import Sourced
 
 BENEFIT_CATEGORIES: tuple[str, ...] = ("allowances", "healthcare", "output", "closures", "wellbeing")
@@ -44,7 +59,9 @@ BENEFIT_LABELS_FR: dict[str, str] = {
     "wellbeing": "bien-être (WELLBY)",
 }
 PERSPECTIVE_LABELS_FR = {"social_security": "budget de la sécurité sociale", "society": "société"}
-STATUS_QUO = "status_quo"
+# The engine's counterfactual: no prevention programme at all. The plan's reference option (the
+# situation after the pilots, `plan.baseline`) is a costed option compared with it like any other.
+NO_PROGRAMME = "no_programme"
 ACTIVE_STATES = ("well", "at_risk", "back_at_work")
 
 
@@ -126,6 +143,7 @@ class EconomicModel:
     psa_draws: int = 10_000
     psa_seed: int = 20240
     psa_hold_fixed: tuple[str, ...] = ("population",)
+    calibration: tuple = ()  # params' CalibrationTarget entries
     wtp_grid: tuple[float, ...] = tuple(np.arange(0.0, 200_001.0, 5_000.0))
 
     @property
@@ -146,8 +164,8 @@ class EconomicModel:
         """A copy whose options are replaced (e.g. the plan stage's ramped options)."""
         options = tuple(options)
         names = [o.name for o in options]
-        if STATUS_QUO in names or len(set(names)) != len(names):
-            raise ValueError(f"option names must be unique and not {STATUS_QUO!r}; found {names}")
+        if NO_PROGRAMME in names or len(set(names)) != len(names):
+            raise ValueError(f"option names must be unique and not {NO_PROGRAMME!r}; found {names}")
         unknown = sorted({c for o in options for c in o.components} - set(self.components))
         if unknown:
             raise ValueError(f"unknown component(s) {unknown}; components: {', '.join(self.components)}")
@@ -187,6 +205,11 @@ def _transition_label(key: str) -> str:
 def _flatten(params: EconomicsParams) -> list[Parameter]:
     out = [
         Parameter("population", "la population assurée", params.population),
+        Parameter("population_dynamics.growth", "la croissance annuelle de la population assurée", params.population_dynamics.growth),
+        Parameter("population_dynamics.invalidity_at_start", "le nombre d'indépendants en invalidité psychique au départ",
+                  params.population_dynamics.invalidity_at_start),
+        Parameter("incidence.all_causes", "l'incidence annuelle des incapacités primaires (toutes causes)", params.incidence.all_causes),
+        Parameter("incidence.mental_share", "la part psychique des incapacités primaires", params.incidence.mental_share),
         Parameter("risk_prevalence", "la prévalence du risque de burn-out", params.risk_prevalence),
     ]
     out += [Parameter(f"transition.{k}", _transition_label(k), s) for k, s in params.transitions.items()]
@@ -223,10 +246,6 @@ def _flatten(params: EconomicsParams) -> list[Parameter]:
     return out
 
 
-def parameter_names(params: EconomicsParams) -> list[str]:
-    return [p.name for p in _flatten(params)]
-
-
 def build_model(params: EconomicsParams, *, risk_prevalence: Sourced | None = None) -> EconomicModel:
     """Model inputs from the params section; `risk_prevalence` overrides the params value (evidence stage)."""
     parameters = {p.name: p for p in _flatten(params)}
@@ -253,7 +272,7 @@ def build_model(params: EconomicsParams, *, risk_prevalence: Sourced | None = No
     grid = params.wtp_per_case_averted
     return EconomicModel(
         parameters=parameters,
-        transitions=tuple(params.transitions),
+        transitions=tuple(params.transitions) + DERIVED_TRANSITIONS,
         components=components,
         options=tuple(options),
         horizon_years=params.horizon_years,
@@ -267,6 +286,7 @@ def build_model(params: EconomicsParams, *, risk_prevalence: Sourced | None = No
         psa_draws=params.psa.draws,
         psa_seed=params.psa.seed,
         psa_hold_fixed=tuple(params.psa.hold_fixed),
+        calibration=tuple(params.calibration),
         wtp_grid=tuple(np.arange(grid.start, grid.stop + grid.step / 2, grid.step)),
     )
 
@@ -322,10 +342,11 @@ class Simulation:
     entries_averted: dict[str, np.ndarray]
     invalidity_py_averted: dict[str, np.ndarray]
     participants: dict[str, np.ndarray]
-    traces: dict[str, np.ndarray]  # (draws, cycles + 1, S) persons, incl. the status quo
+    traces: dict[str, np.ndarray]  # (draws, cycles + 1, S) persons, incl. the model without programme
     # per option and component (cost with indexation and optimism bias), for budgets split by payer
     component_cost: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     component_participants: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    entrants: np.ndarray | None = None  # (draws, cycles) persons entering each cycle, the same in every option
 
     def perspective_benefit(self, option: str, perspective: str | None = None) -> np.ndarray:
         cats = perspective_categories(self.model, perspective)
@@ -343,8 +364,57 @@ def perspective_categories(model: EconomicModel, perspective: str | None = None)
     return tuple(c for c in cats if model.benefit_switches.get(c, True))
 
 
+def _exit(v: Mapping[str, np.ndarray], key: str) -> np.ndarray:
+    return v.get(f"transition.{key}", 0.0)
+
+
+def derived_values(v: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Today's state and the derived transition, from the primitives (each (draws,) or scalar).
+
+    - new mental incapacities a year: I = incidence (all causes) × mental share × population;
+      last year's entrants are today's first-year incapacities;
+    - those back at work: the steady state of their inflow (returns from incapacity and invalidity)
+      over their yearly exits;
+    - the rest of the active population is at risk in the proportion of the prevalence;
+    - at_risk→incapacity = (I − entries from well and back-at-work) ÷ persons at risk, the
+      incidence ÷ prevalence of a model with other entries into incapacity.
+    Keys: start (draws, S) persons, `transition.at_risk->incapacity` (draws,), entry_mix (draws, S),
+    new_incapacities (draws,).
+    """
+    n = np.asarray(v["population"], dtype=float)
+    prevalence = np.asarray(v["risk_prevalence"], dtype=float)
+    new_inc = np.asarray(v["incidence.all_causes"] * v["incidence.mental_share"], dtype=float) * n
+    inv0 = np.asarray(v["population_dynamics.invalidity_at_start"], dtype=float) * np.ones_like(n)
+    to_back = (1.0 - _exit(v, "incapacity->invalidity") - _exit(v, "incapacity->left")) * new_inc
+    to_back = to_back + _exit(v, "invalidity->back_at_work") * inv0
+    leave_back = sum(_exit(v, f"back_at_work->{t}") for t in ("well", "at_risk", "incapacity", "left"))
+    back0 = to_back / np.maximum(leave_back, 1e-9)
+    active = np.maximum(n - new_inc - inv0 - back0, 0.0)
+    at_risk0, well0 = prevalence * active, (1.0 - prevalence) * active
+    other = _exit(v, "well->incapacity") * well0 + _exit(v, "back_at_work->incapacity") * back0
+    p_ar = np.clip((new_inc - other) / np.maximum(at_risk0, 1e-9), 0.0, 1.0)
+    start = np.zeros(np.shape(n) + (len(STATES),))
+    for state, x in (("well", well0), ("at_risk", at_risk0), ("incapacity", new_inc), ("invalidity", inv0), ("back_at_work", back0)):
+        start[..., STATE_INDEX[state]] = x
+    mix = np.zeros_like(start)
+    mix[..., STATE_INDEX["well"]] = 1.0 - prevalence
+    mix[..., STATE_INDEX["at_risk"]] = prevalence
+    return {"start": start, "transition.at_risk->incapacity": p_ar, "entry_mix": mix, "new_incapacities": new_inc}
+
+
+def component_uptake(model: EconomicModel, option: OptionSpec, cname: str, v: Mapping[str, np.ndarray]) -> np.ndarray:
+    """(draws, cycles) share of the component's target that starts it each cycle (uptake × coverage)."""
+    T = model.horizon_years
+    uptake = np.asarray(v[f"component.{cname}.uptake"], dtype=float)[:, None]
+    coverage = option.coverage_of(cname, T)
+    if coverage is None:
+        delivered = (np.arange(T) < model.components[cname].delivery_years).astype(float)[None, :]
+        return uptake * delivered
+    return uptake * coverage
+
+
 def simulate(model: EconomicModel, values: Mapping[str, object] | None = None, options: list[str] | None = None) -> Simulation:
-    """Run the status quo and each option for every draw in `values` (defaults: base values)."""
+    """Run the model without programme and each option for every draw in `values` (defaults: base values)."""
     vals = dict(model.base_values())
     if values:
         unknown = set(values) - set(vals)
@@ -356,19 +426,21 @@ def simulate(model: EconomicModel, values: Mapping[str, object] | None = None, o
     col = lambda a: a[:, None]  # noqa: E731 - (draws,) → (draws, 1) to broadcast over cycles
     t_index = np.arange(T, dtype=float)
 
+    derived = derived_values(v)
+    v = {**v, "transition.at_risk->incapacity": derived["transition.at_risk->incapacity"]}
     base_exits = {k: np.broadcast_to(col(v[f"transition.{k}"]), (d, T)) for k in model.transitions}
-    prevalence = v["risk_prevalence"]
-    start = np.zeros((d, len(STATES)))
-    start[:, STATE_INDEX["well"]] = 1.0 - prevalence
-    start[:, STATE_INDEX["at_risk"]] = prevalence
-    population = col(v["population"])
+    growth = v["population_dynamics.growth"]
+
+    base_trace, entrants = run_open_population_draws(derived["start"], transition_matrices(base_exits, d, T),
+                                                     derived["entry_mix"], growth=growth)
 
     def run(exits) -> np.ndarray:
-        return run_cohort_draws(start, transition_matrices(exits, d, T), check=False) * population[:, :, None]
+        return run_open_population_draws(derived["start"], transition_matrices(exits, d, T), derived["entry_mix"],
+                                         entrants=entrants)[0]
 
-    base_trace = run(base_exits)
     chosen = options if options is not None else model.option_names
-    sim = Simulation(model, d, list(chosen), {}, {}, {}, {}, {}, {STATUS_QUO: base_trace})
+    sim = Simulation(model, d, list(chosen), {}, {}, {}, {}, {}, {NO_PROGRAMME: base_trace})
+    sim.entrants = entrants
 
     inc, inv, left, at_risk = (STATE_INDEX[s] for s in ("incapacity", "invalidity", "left", "at_risk"))
     active = [STATE_INDEX[s] for s in ACTIVE_STATES]
@@ -382,22 +454,17 @@ def simulate(model: EconomicModel, values: Mapping[str, object] | None = None, o
         factors: dict[str, np.ndarray] = {}
         for cname in option.components:
             comp = model.components[cname]
-            effect_years = v[f"component.{cname}.effect_years"]
-            uptake = col(v[f"component.{cname}.uptake"])
-            coverage = option.coverage_of(cname, T)
-            if coverage is not None:
-                # people reached each year keep benefiting while the component is delivered
-                delivered_span = float(np.flatnonzero(coverage[0] > 0.0).max(initial=-1) + 1)
-                effect_years = np.maximum(effect_years, delivered_span)
-                uptake = uptake * coverage
-            w = effect_weights(T, effect_years, v[f"component.{cname}.decay"])
+            starts = component_uptake(model, option, cname, v)
+            w = effect_weights(T, v[f"component.{cname}.effect_years"], v[f"component.{cname}.decay"])
             for e in comp.effects:
                 size = col(v[e.parameter])
                 if e.type == "rr":
-                    rr = size ** w
+                    individual = lambda wa, size=size: size ** wa  # noqa: E731
                 else:
-                    rr = effect_size_to_relative_risk(size * w, base_exits[e.transition], direction=e.direction)
-                factors[e.transition] = factors.get(e.transition, 1.0) * population_relative_risk(rr, uptake)
+                    individual = lambda wa, size=size, p0=base_exits[e.transition]: effect_size_to_relative_risk(  # noqa: E731
+                        size * wa, p0, direction=e.direction)
+                rr = cohort_relative_risk(starts, w, individual)
+                factors[e.transition] = factors.get(e.transition, 1.0) * rr
         exits = {k: (p * factors[k] if k in factors else p) for k, p in base_exits.items()}
         trace = run(exits)
         sim.traces[name] = trace
@@ -408,11 +475,10 @@ def simulate(model: EconomicModel, values: Mapping[str, object] | None = None, o
             comp = model.components[cname]
             target = trace[:, :-1, at_risk] if comp.target == "at_risk" else trace[:, :-1, active].sum(axis=-1)
             coverage = option.coverage_of(cname, T)
-            reached = col(v[f"component.{cname}.uptake"]) * target
+            reached = component_uptake(model, option, cname, v) * target
             if coverage is None:
                 delivered = (t_index < comp.delivery_years).astype(float)
             else:
-                reached = reached * coverage
                 delivered = (coverage > 0.0).astype(float)  # fixed costs run while any coverage is planned
             yearly = col(v[f"component.{cname}.fixed_cost_per_year"]) + col(v[f"component.{cname}.cost_per_participant"]) * reached
             uplift = cost_index * (1.0 + col(v["optimism_bias"]))

@@ -10,7 +10,7 @@ import pandas as pd
 
 from policy_kit.economics.model import (
     BENEFIT_CATEGORIES,
-    STATUS_QUO,
+    NO_PROGRAMME,
     EconomicModel,
     present_values,
     simulate,
@@ -110,7 +110,7 @@ class EconomicResults:
 
     def incremental(self, cost: str = "programme") -> pd.DataFrame:
         """ICER table per case averted; `cost` 'programme' (gross) or 'net' (minus social-security savings)."""
-        names = [STATUS_QUO] + list(self.options)
+        names = [NO_PROGRAMME] + list(self.options)
         costs = [0.0] + [r.cost - (r.benefits["allowances"] + r.benefits["healthcare"] if cost == "net" else 0.0) for r in self.options.values()]
         effects = [0.0] + [r.cases_averted_discounted for r in self.options.values()]
         labels = ["statu quo"] + [r.label_fr for r in self.options.values()]

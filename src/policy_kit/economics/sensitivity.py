@@ -19,8 +19,14 @@ from policy_kit.economics.model import EconomicModel, Parameter, present_values,
 METRICS = ("npv", "bcr")
 
 
-def _metric(model: EconomicModel, values: dict, option: str, metric: str, perspective: str | None) -> np.ndarray:
-    pv = present_values(simulate(model, values, options=[option]), perspective)[option]
+def _metric(model: EconomicModel, values: dict, option: str, metric: str, perspective: str | None,
+            reference: str | None = None) -> np.ndarray:
+    """The option's metric, against the model without programme or, with `reference`, against that option."""
+    names = [option] if reference is None else [option, reference]
+    pvs = present_values(simulate(model, values, options=names), perspective)
+    pv = pvs[option]
+    if reference is not None:
+        pv = {k: pv[k] - pvs[reference][k] for k in ("npv", "cost", "benefit")}
     if metric == "npv":
         return pv["npv"]
     if metric == "bcr":
@@ -29,8 +35,12 @@ def _metric(model: EconomicModel, values: dict, option: str, metric: str, perspe
     raise ValueError(f"metric must be one of {METRICS}; got {metric!r}")
 
 
-def one_way(model: EconomicModel, option: str | None = None, *, metric: str = "npv", perspective: str | None = None) -> pd.DataFrame:
+def one_way(model: EconomicModel, option: str | None = None, *, metric: str = "npv", perspective: str | None = None,
+            reference: str | None = None) -> pd.DataFrame:
     """Tornado data: the metric at each uncertain parameter's low and high, others at base.
+
+    With `reference`, the metric is the option's increment over that option (e.g. the recommended
+    plan option against the situation after the pilots).
 
     Columns: parameter, label_fr, kind, value, low, high, at_low, at_high, swing (|at_high − at_low|),
     sorted by swing, largest first. The base-case metric is in `.attrs["base"]`.
@@ -42,7 +52,7 @@ def one_way(model: EconomicModel, option: str | None = None, *, metric: str = "n
     for i, p in enumerate(params):
         values[p.name][1 + 2 * i] = p.sourced.low
         values[p.name][2 + 2 * i] = p.sourced.high
-    out = _metric(model, values, option, metric, perspective)
+    out = _metric(model, values, option, metric, perspective, reference)
     df = pd.DataFrame(
         {
             "parameter": [p.name for p in params],
@@ -57,7 +67,8 @@ def one_way(model: EconomicModel, option: str | None = None, *, metric: str = "n
     )
     df["swing"] = (df["at_high"] - df["at_low"]).abs()
     df = df.sort_values("swing", ascending=False, kind="mergesort").reset_index(drop=True)
-    df.attrs.update(base=float(out[0]), option=option, metric=metric, perspective=perspective or model.perspective)
+    df.attrs.update(base=float(out[0]), option=option, metric=metric, perspective=perspective or model.perspective,
+                    reference=reference)
     return df
 
 
@@ -124,6 +135,7 @@ def switching_values(
     metric: str = "npv",
     perspective: str | None = None,
     subject: str = "Le plan",
+    reference: str | None = None,
 ) -> pd.DataFrame:
     """Value of each parameter at which NPV = 0 (metric "npv") or BCR = 1 (metric "bcr").
 
@@ -134,14 +146,14 @@ def switching_values(
     option = option or model.default_option()
     threshold = 0.0 if metric == "npv" else 1.0
     if parameters is None:
-        parameters = list(one_way(model, option, metric=metric, perspective=perspective)["parameter"][:top])
-    base_metric = float(_metric(model, {}, option, metric, perspective)[0])
+        parameters = list(one_way(model, option, metric=metric, perspective=perspective, reference=reference)["parameter"][:top])
+    base_metric = float(_metric(model, {}, option, metric, perspective, reference)[0])
     rows = []
     for name in parameters:
         p = model.parameters[name]
 
         def f(x: float) -> float:
-            return float(_metric(model, {name: x}, option, metric, perspective)[0]) - threshold
+            return float(_metric(model, {name: x}, option, metric, perspective, reference)[0]) - threshold
 
         lo, hi = p.sourced.low, p.sourced.high
         x, within = math.nan, False
@@ -163,7 +175,7 @@ def switching_values(
             SwitchingValue(name, p.label_fr, x, within, increasing, base_ok, _sentence(p, x, within, increasing, base_ok, subject)).__dict__
         )
     df = pd.DataFrame(rows)
-    df.attrs.update(option=option, metric=metric, base=base_metric)
+    df.attrs.update(option=option, metric=metric, base=base_metric, reference=reference)
     return df
 
 
@@ -175,6 +187,7 @@ def two_way(
     steps: int = 11,
     metric: str = "npv",
     perspective: str | None = None,
+    reference: str | None = None,
 ) -> pd.DataFrame:
     """Metric over a steps × steps grid of two parameters between their low and high.
 
@@ -183,12 +196,12 @@ def two_way(
     """
     option = option or model.default_option()
     if pair is None:
-        pair = tuple(one_way(model, option, metric=metric, perspective=perspective)["parameter"][:2])
+        pair = tuple(one_way(model, option, metric=metric, perspective=perspective, reference=reference)["parameter"][:2])
     a, b = (model.parameters[n] for n in pair)
     xa = np.linspace(a.sourced.low, a.sourced.high, steps)
     xb = np.linspace(b.sourced.low, b.sourced.high, steps)
     ga, gb = np.meshgrid(xa, xb, indexing="ij")
-    out = _metric(model, {a.name: ga.ravel(), b.name: gb.ravel()}, option, metric, perspective).reshape(steps, steps)
+    out = _metric(model, {a.name: ga.ravel(), b.name: gb.ravel()}, option, metric, perspective, reference).reshape(steps, steps)
     df = pd.DataFrame(out, index=pd.Index(xa, name=a.name), columns=pd.Index(xb, name=b.name))
-    df.attrs.update(option=option, metric=metric, labels_fr=(a.label_fr, b.label_fr), parameters=pair)
+    df.attrs.update(option=option, metric=metric, labels_fr=(a.label_fr, b.label_fr), parameters=pair, reference=reference)
     return df

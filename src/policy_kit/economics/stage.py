@@ -1,19 +1,23 @@
-"""Notebook 02's steps: the cost-benefit model of each component, its sensitivity and its uncertainty."""
+"""Notebook 02's steps: the model, its validation against published figures, and what each component is worth.
+
+The sensitivity and probabilistic analyses are about the plan options (notebook 03): one model, one
+name per thing.
+"""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from policy_kit import formatting as fmt
-from policy_kit.economics import charts
+
+from policy_kit.economics.calibration import calibration_table, states_table
 from policy_kit.economics.discounting import load_discount_schedule
-from policy_kit.economics.model import EconomicModel, build_model
-from policy_kit.economics.psa import PsaResult, run_psa
-from policy_kit.economics.results import EconomicResults, evaluate
-from policy_kit.economics.sensitivity import one_way, switching_values, two_way
-from policy_kit.i18n import capitalise, parameter_label, translator
+from policy_kit.economics.model import EconomicModel, build_model, derived_values
+from policy_kit.economics.psa import psa_inputs
+from policy_kit.economics.results import evaluate
+from policy_kit.economics.validation import replication_table
 from policy_kit.notebook import Finding, Stage
-from policy_kit.params.economics import EconomicsParams
 from policy_kit.params.sourced import Sourced
 
 
@@ -41,6 +45,7 @@ def build(stage: Stage) -> Finding:
     rec.scalar("horizon.first_year", eco.start_year, unit="year")
     rec.scalar("horizon.last_year", eco.start_year + eco.horizon_years - 1, unit="year")
     rec.scalar("population", eco.population.value, unit="persons", origin="params", source=eco.population.source)
+    record_validation(stage, model)
     lines = [
         f"Le modèle suit {fmt.number(eco.population.value)} indépendants assurés pendant {eco.horizon_years} ans "
         f"({eco.start_year}-{eco.start_year + eco.horizon_years - 1}), actualisation : {schedule.label_fr}.",
@@ -55,10 +60,31 @@ def build(stage: Stage) -> Finding:
     return Finding("Le modèle", [fmt.typography(x) for x in lines], parameters, None, model)
 
 
+def record_validation(stage: Stage, model: EconomicModel) -> None:
+    """Today's state and the trajectory without programme, the calibration table, the derived values."""
+    rec = stage.rec
+    rec.table("status_quo.states", states_table(model),
+              caption="Trajectoire sans programme de prévention : personnes par état en fin d'année (première ligne : situation de départ)")
+    table = calibration_table(model)
+    rec.table("calibration", table, caption="Calibrage : cibles publiées et valeurs du modèle sans programme")
+    rec.scalar("calibration.targets", len(table), unit="count", origin="params")
+    rec.scalar("calibration.within", int(table["within"].sum()), unit="count", origin="model")
+    derived = derived_values({k: np.atleast_1d(v) for k, v in model.base_values().items()})
+    rec.scalar("derived.at_risk_to_incapacity", float(derived["transition.at_risk->incapacity"][0]), unit="probability",
+               origin="model (derived)", label="probabilité annuelle à risque → incapacité, dérivée de l'incidence et de la prévalence")
+    rec.scalar("derived.new_incapacities", float(derived["new_incapacities"][0]), unit="persons", origin="model (derived)",
+               label="nouvelles incapacités primaires psychiques par an au départ")
+    rec.table("psa.inputs", psa_inputs(model), caption="Distributions de l'analyse probabiliste ajustées aux plages : quantiles des tirages utilisés")
+    replication = replication_table()
+    rec.table("validation.replication", replication,
+              caption=f"Vérification du moteur : reproduction d'un modèle publié ({replication.attrs['source']})")
+    rec.scalar("validation.replication_within", bool(replication["within"].all()), origin="model")
+
+
 def results_step(stage: Stage, model: EconomicModel) -> Finding:
     results = evaluate(model)
     table = results.table()
-    stage.rec.table("results.table", table, caption="Résultats par volet et pour le plan combiné")
+    stage.rec.table("results.table", table, caption="Résultats de chaque volet seul, par rapport à l'absence de programme")
     stage.rec.table("results.streams", results.streams(), caption="Flux annuels par option")
     incremental = results.incremental()
     stage.rec.table("results.incremental", incremental, caption="Analyse incrémentale : coût par cas d'incapacité évité")
@@ -75,8 +101,8 @@ def results_step(stage: Stage, model: EconomicModel) -> Finding:
         stage.rec.scalar(f"{base}.cost_per_case_averted", r.cost_per_case_averted, unit="EUR", origin="model")
     best = table["npv"].idxmax()
     lines = [
-        f"Tous volets confondus, le plan combiné coûte {fmt.money(table.loc['plan', 'cost']) if 'plan' in table.index else '–'} "
-        f"en valeur actualisée et rapporte {fmt.number(table.loc['plan', 'bcr'], 1) if 'plan' in table.index else '–'} € par euro investi.",
+        "Chaque volet est évalué seul, à pleine adhésion, par rapport à l'absence de tout programme ; les options du plan "
+        "(étape 3) les combinent et se comparent à la situation de référence.",
         f"La valeur actuelle nette la plus élevée revient à « {table.loc[best, 'label_fr']} » ({fmt.money(table.loc[best, 'npv'])}).",
     ]
     stage.rec.text("comment.results", " ".join(lines))
@@ -91,62 +117,3 @@ def results_step(stage: Stage, model: EconomicModel) -> Finding:
         "coût par cas évité": table["cost_per_case_averted"].map(fmt.money),
     })
     return Finding("Coûts et bénéfices par volet", [fmt.typography(x) for x in lines], shown, None, results)
-
-
-def parameter_words(eco: EconomicsParams, names, _) -> dict[str, str]:
-    """Each model parameter's words in the run's language, as the annex says them."""
-    components = {name: c.label_fr for name, c in eco.components.items()}
-    effect_types = {f"component.{name}.effect.{e.transition}": e.type for name, c in eco.components.items() for e in c.effects}
-    words = {p: parameter_label(p, _, components=components, effect_types=effect_types) for p in names}
-    return {p: capitalise(w) for p, w in words.items() if w != p}  # an unknown name keeps its recorded label
-
-
-def sensitivity_step(stage: Stage, model: EconomicModel, option: str = "plan") -> Finding:
-    tornado_data = one_way(model, option)
-    stage.rec.table("sensitivity.one_way", tornado_data, caption="Analyse de sensibilité univariée (VAN)")
-    language = stage.params.meta.language
-    figure = charts.tornado(tornado_data, language=language,
-                            labels=parameter_words(stage.params.economics, tornado_data["parameter"], translator(language)))
-    stage.rec.figure("sensitivity.tornado", figure, caption="Paramètres qui font le plus varier la valeur actuelle nette du plan",
-                     alt="Diagramme en tornade : variation de la valeur actuelle nette du plan quand chaque paramètre passe de sa borne basse à sa borne haute")
-    rows = switching_values(model, option)
-    stage.rec.table("sensitivity.switching", rows, caption="Valeurs de basculement")
-    for i, sentence in enumerate(rows["sentence_fr"][:3], start=1):
-        stage.rec.text(f"switching.sentence_{i}", sentence)
-    grid = two_way(model, option)
-    stage.rec.table("sensitivity.two_way", grid.reset_index() if not isinstance(grid.index, pd.RangeIndex) else grid,
-                    caption="Analyse bivariée des deux paramètres les plus influents")
-    lines = list(rows["sentence_fr"][:3])
-    return Finding("Ce qui ferait changer la conclusion", lines, rows[["label_fr", "value", "within_range"]], figure, tornado_data)
-
-
-def psa_step(stage: Stage, model: EconomicModel) -> Finding:
-    eco = stage.params.economics
-    psa = run_psa(model, eco.psa.draws, eco.psa.seed)
-    summary = psa.summary()
-    stage.rec.table("psa.summary", summary, caption="Analyse probabiliste : moyennes et intervalles à 95 %")
-    p_positive = psa.prob_npv_positive()
-    for option, p in p_positive.items():
-        stage.rec.scalar(f"psa.{option}.p_npv_positive", float(p), unit="probability", origin="model (PSA)")
-    stage.rec.scalar("psa.draws", psa.draws, unit="count", origin="params")
-    stage.rec.scalar("psa.evpi", psa.evpi(), unit="EUR", origin="model (PSA)")
-    wtp = eco.wtp_per_case_averted
-    import numpy as np
-
-    grid = np.arange(wtp.start, wtp.stop + wtp.step / 2, wtp.step)
-    curve = psa.ceac(grid)
-    stage.rec.table("psa.ceac", curve, caption="Courbe d'acceptabilité")
-    language = stage.params.meta.language
-    plane = charts.ce_plane(psa.ce_plane(), language=language)
-    stage.rec.figure("psa.ce_plane", plane, caption="Plan coût-efficacité : coût et cas évités de chaque tirage",
-                     alt="Nuage de points des tirages probabilistes : coût du programme en ordonnée, cas d'incapacité évités en abscisse, par option")
-    ceac_fig = charts.ceac(curve, {o.name: o.label_fr for o in model.options}, language=language)
-    stage.rec.figure("psa.ceac_chart", ceac_fig, caption="Probabilité que chaque option soit la meilleure selon la valeur accordée à un cas évité",
-                     alt="Courbes d'acceptabilité : probabilité que chaque option soit la plus rentable en fonction du consentement à payer par cas évité")
-    lines = [
-        f"Sur {fmt.number(psa.draws)} tirages, la valeur actuelle nette du plan combiné est positive dans "
-        f"{fmt.percent(float(p_positive.get('plan', float('nan'))))} des cas.",
-        f"Lever toute l'incertitude vaudrait au plus {fmt.money(psa.evpi())} (valeur espérée de l'information parfaite).",
-    ]
-    stage.rec.text("comment.psa", " ".join(lines))
-    return Finding("Incertitude", [fmt.typography(x) for x in lines], summary, plane, psa)

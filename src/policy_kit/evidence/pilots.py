@@ -211,7 +211,14 @@ def _too_few_pairs(frame: pd.DataFrame, path: Path) -> list[Problem]:
 
 
 def dz_confint(d: float, n: int, alpha: float = 0.05) -> tuple[float, float]:
-    """Exact interval for Cohen's d_z by inverting the noncentral t distribution of t = d_z √n."""
+    """Exact interval for Cohen's d_z by inverting the noncentral t distribution of t = d_z √n.
+
+    A worsening (d < 0) is the mirror image of the same improvement: scipy's noncentral t returns
+    NaN far in its left tail, so the interval is computed for |d| and reflected.
+    """
+    if d < 0:
+        low, high = dz_confint(-d, n, alpha)
+        return -high, -low
     df, t_obs = n - 1, d * np.sqrt(n)
 
     def ncp_for(p: float) -> float:

@@ -74,8 +74,9 @@ def reading_fr(factor: Factor, odds_ratio: float, low: float, high: float) -> st
 def odds_ratios(frame: pd.DataFrame, weights=None, *, cutoffs=None, alpha: float = 0.05) -> pd.DataFrame:
     """Logistic regression of burn-out risk on the five factors.
 
-    Unweighted by default (maximum likelihood, model-based SEs). With weights, a weighted
-    binomial GLM with robust (HC1) standard errors, the usual pseudo-likelihood approach.
+    Unweighted by default (maximum likelihood, model-based SEs). With survey weights (the
+    evidence stage passes the raking weights), a weighted binomial GLM with robust (HC1) standard
+    errors, the usual pseudo-likelihood approach.
     Columns: factor, prevalence (share with the factor), odds_ratio, ci_low, ci_high, p_value,
     reading (one French sentence). attrs: n, events, method.
     """

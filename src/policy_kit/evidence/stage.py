@@ -129,6 +129,11 @@ def subgroups_step(stage: Stage, survey: SurveyData, weights: pd.Series) -> Find
                      label="cellules de moins de min_cell répondants")
     stage.rec.scalar("subgroups.hidden_cells", int(table["suppressed"].sum()), unit="count", origin="survey",
                      label="cellules masquées, y compris pour leurs cas ou pour en protéger d'autres")
+    # the hour bands' bounds, as their labels print them (« 50 à 69 h »), are figures of the run too
+    for i, (low, high) in enumerate(zip(HOURS_BANDS[:-1], HOURS_BANDS[1:]), start=1):
+        stage.rec.scalar(f"subgroups.hours_band_{i}.from", low, unit="hours", origin="definition")
+        if np.isfinite(high):
+            stage.rec.scalar(f"subgroups.hours_band_{i}.to", high - 1, unit="hours", origin="definition")
     figure = charts.subgroup_chart(safe, language=stage.params.meta.language)
     stage.rec.figure("subgroups.chart", figure, caption="Risque de burn-out par sous-groupe",
                      alt="Barres horizontales du risque de burn-out pondéré par genre, secteur, région et heures de travail ; "
@@ -139,9 +144,12 @@ def subgroups_step(stage: Stage, survey: SurveyData, weights: pd.Series) -> Find
     return Finding("Sous-groupes", lines, shown, figure, safe)
 
 
-def risk_factors_step(stage: Stage, survey: SurveyData) -> Finding:
-    table = odds_ratios(survey.frame, cutoffs=_cutoffs(stage))
-    stage.rec.table("risk_factors.odds_ratios", table, caption="Facteurs de risque du burn-out (rapports de cotes)")
+def risk_factors_step(stage: Stage, survey: SurveyData, weights: pd.Series) -> Finding:
+    # survey-weighted, like the prevalence: the sample over-represents some groups
+    table = odds_ratios(survey.frame, weights, cutoffs=_cutoffs(stage))
+    stage.rec.table("risk_factors.odds_ratios", table,
+                    caption="Facteurs de risque du burn-out (rapports de cotes, régression logistique pondérée, erreurs robustes)")
+    stage.rec.scalar("risk_factors.method", table.attrs["method"], origin="survey")
     for row in table.itertuples():
         stage.rec.scalar(f"risk_factors.{row.factor}", row.odds_ratio, unit="ratio", ci=(row.ci_low, row.ci_high), origin="survey")
     lines = commentary.comment_odds_ratios(table)

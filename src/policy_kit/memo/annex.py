@@ -216,7 +216,7 @@ def streams(ctx: AnnexContext) -> list[Table]:
 
 
 def one_way(ctx: AnnexContext) -> list[Table]:
-    key = "economics.sensitivity.one_way"
+    key = "plan.sensitivity.one_way"
     frame = ctx.results.table(key)
     kinds = frame["kind"].tolist()
     data = pd.DataFrame({ctx.header(key, "label_fr"): ctx.parameter_cells(frame)})
@@ -227,22 +227,22 @@ def one_way(ctx: AnnexContext) -> list[Table]:
 
 
 def switching(ctx: AnnexContext) -> list[Table]:
-    key = "economics.sensitivity.switching"
+    key = "plan.sensitivity.switching"
     frame = ctx.results.table(key)
     kinds = [ctx.parameter_kinds.get(p, "other") for p in frame["parameter"]]
     data = pd.DataFrame({ctx.header(key, "label_fr"): ctx.parameter_cells(frame)})
     data = pd.concat([data, ctx.frame(key, frame, ["value"], param_kinds=kinds), ctx.frame(key, frame, ["within_range"])], axis=1)
-    note = ctx._("Value at which the net present value of the combined plan changes sign; « – »: no sign change on "
-                 "the searched domain.")
+    note = ctx._("Value at which the net present value of the recommended option against the reference changes sign; "
+                 "« – »: no sign change on the searched domain.")
     return [ctx.table(key, data, shown_columns=3, note=note)]
 
 
 def two_way(ctx: AnnexContext) -> list[Table]:
     """An 11 × 11 grid: the row parameter is named in the table, the column one (second largest swing) in the caption."""
-    key = "economics.sensitivity.two_way"
+    key = "plan.sensitivity.two_way"
     frame = ctx.results.table(key)
     row_name = frame.columns[0]
-    one = ctx.results.table("economics.sensitivity.one_way")
+    one = ctx.results.table("plan.sensitivity.one_way")
     col_values = [float(c) for c in frame.columns[1:]]
     col_name = next((p for p in one["parameter"] if p != row_name), None)
     if col_name is not None:
@@ -263,7 +263,7 @@ def two_way(ctx: AnnexContext) -> list[Table]:
 
 def psa_summary(ctx: AnnexContext) -> list[Table]:
     """Mean over its 95 % interval in one cell per measure."""
-    key = "economics.psa.summary"
+    key = "plan.psa.summary"
     frame = ctx.results.table(key)
     _ = ctx._
     data = pd.DataFrame({ctx.header(key, "label_fr"): frame["label_fr"].tolist()})
@@ -284,13 +284,13 @@ def psa_summary(ctx: AnnexContext) -> list[Table]:
 
 def ceac(ctx: AnnexContext, step: float = 20_000) -> list[Table]:
     """Forty-one rows, one every 5 000 €: every fourth reads the same curves."""
-    key = "economics.psa.ceac"
+    key = "plan.psa.ceac"
     frame = ctx.results.table(key)
     kept = frame[(frame["wtp"] % step).abs() < 1e-6].reset_index(drop=True)
     options = [c for c in frame.columns if c != "wtp"]
     data = ctx.frame(key, kept, ["wtp"])
     for option in options:
-        data[L.code(option, ctx._, ctx.model_options)] = [fmt.percent(v, 1, ctx.language) for v in kept[option]]
+        data[L.code(option, ctx._, {**ctx.model_options, **ctx.plan_options})] = [fmt.percent(v, 1, ctx.language) for v in kept[option]]
     return [ctx.table(key, data, shown_rows=len(kept))]
 
 
@@ -371,11 +371,11 @@ VIEWS: dict[str, Callable[[AnnexContext], list[Table]]] = {
     "economics.results.table": results_tables,
     "economics.results.incremental": incremental,
     "economics.results.streams": streams,
-    "economics.sensitivity.one_way": one_way,
-    "economics.sensitivity.switching": switching,
-    "economics.sensitivity.two_way": two_way,
-    "economics.psa.summary": psa_summary,
-    "economics.psa.ceac": ceac,
+    "plan.sensitivity.one_way": one_way,
+    "plan.sensitivity.switching": switching,
+    "plan.sensitivity.two_way": two_way,
+    "plan.psa.summary": psa_summary,
+    "plan.psa.ceac": ceac,
     "plan.summary": plan_summary,
     "plan.ranking": ranking,
     "plan.p_best": p_best,

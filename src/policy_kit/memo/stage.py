@@ -124,7 +124,7 @@ def discounting_text(stage: Stage, _) -> str:
 
 def parameter_kinds(stage: Stage) -> dict[str, str]:
     """Kind of each model parameter (share, cost, …) as the sensitivity analysis recorded it."""
-    one_way = stage.inputs.table("economics.sensitivity.one_way")
+    one_way = stage.inputs.table("plan.sensitivity.one_way")
     kinds = dict(zip(one_way["parameter"], one_way["kind"]))
     kinds["budget_cap"] = "cost"
     return kinds
@@ -310,7 +310,7 @@ def compose_memo(stage: Stage) -> MemoContent:
         Paragraph(options_text),
         Table(options_table(stage, _), _("Plan options, {first}-{last}").format(first=v("plan.first_year"), last=v("plan.last_year")),
               key="tab:options", note=_("Costs and budget impact undiscounted; return per euro and probability of paying back "
-                                        "from the discounted cost-benefit model ({draws} draws).").format(draws=v("economics.psa.draws"))),
+                                        "from the discounted cost-benefit model ({draws} draws).").format(draws=v("plan.psa.draws"))),
         _figure(stage, "plan.budget_chart", _, 14, "fig:budget"),
     ]
     change = [Paragraph(s) for s in change_sentences(stage, _)]
@@ -444,19 +444,21 @@ ANNEX_LAYOUT: list[tuple[str, int, str, list[str]]] = [
     ("economics", 1, N_("Cost-benefit analysis"), []),
     ("economics.base", 2, N_("Base case"), ["economics.results.table", "economics.results.incremental",
                                             "economics.results.streams"]),
-    ("economics.sensitivity", 2, N_("Sensitivity analysis"), ["economics.sensitivity.tornado", "economics.sensitivity.one_way",
-                                                              "economics.sensitivity.switching"]),
-    ("economics.two_way", 2, N_("Two-way sensitivity analysis"), ["economics.sensitivity.two_way"]),
-    ("economics.psa", 2, N_("Probabilistic analysis"), ["economics.psa.summary", "economics.psa.ce_plane",
-                                                        "economics.psa.ceac_chart", "economics.psa.ceac"]),
     ("plan", 1, N_("Plan options {first}-{last}"), []),
     ("plan.options", 2, N_("Options compared"), ["plan.summary", "plan.comparison_chart", "plan.ranking", "plan.p_best"]),
     ("plan.budget", 2, N_("Yearly budget impact"), ["plan.budget_chart", "plan.cases_chart"]),
     ("plan.yearly", 3, N_("By option, payer and year"), ["plan.yearly"]),
+    ("plan.sensitivity", 2, N_("Sensitivity analysis"), ["plan.sensitivity.tornado", "plan.sensitivity.one_way",
+                                                         "plan.sensitivity.switching"]),
+    ("plan.two_way", 2, N_("Two-way sensitivity analysis"), ["plan.sensitivity.two_way"]),
+    ("plan.psa", 2, N_("Probabilistic analysis"), ["plan.psa.summary", "plan.psa.ce_plane", "plan.psa.ceac_chart", "plan.psa.ceac"]),
     ("plan.change", 2, N_("What would change the decision"), ["plan.what_would_change"]),
 ]
-LANDSCAPE = {"economics.two_way", "plan.yearly"}  # tables too wide for a portrait page
-ANNEX_ELSEWHERE = {"evidence.survey.dropped_by_reason"}  # shown under data quality
+LANDSCAPE = {"plan.two_way", "plan.yearly"}  # tables too wide for a portrait page
+# shown in the « Model validation » section
+VALIDATION_KEYS = ("economics.validation.replication", "economics.calibration", "economics.status_quo.states",
+                   "economics.psa.inputs")
+ANNEX_ELSEWHERE = {"evidence.survey.dropped_by_reason", *VALIDATION_KEYS}  # shown under data quality, model validation
 
 
 def _annex_texts(stage: Stage, _) -> dict[str, list]:
@@ -482,10 +484,11 @@ def _annex_texts(stage: Stage, _) -> dict[str, list]:
             "(95 % interval {low} to {high}). Without a control group, this before/after change is an upper bound.")).format(
                 pilots=pooled, effect=fmt.number(res.value("evidence.pooled.effect"), 2, lang), low=fmt.number(effect_low, 2, lang),
                 high=fmt.number(effect_high, 2, lang)))],
-        "economics.psa": [Paragraph(_(
-            "{draws} draws. The net present value of the combined plan is positive in {p} of them; the expected value of "
-            "perfect information is {evpi}.").format(
-                draws=v("economics.psa.draws"), p=v("economics.psa.plan.p_npv_positive"), evpi=v("economics.psa.evpi", False)))],
+        "plan.psa": [Paragraph(_(
+            "{draws} draws, each parameter from a distribution fitted to its range. Against the reference, the net "
+            "present value of « {option} » is positive in {p} of them; the expected value of perfect information is {evpi}.").format(
+                draws=v("plan.psa.draws"), option=res.value("plan.sensitivity.option_label"),
+                p=v(f"plan.option.{res.value('plan.sensitivity.option')}.society.p_npv_positive"), evpi=v("plan.psa.evpi", False)))],
         "plan.change": [Paragraph(s) for s in change_sentences(stage, _, limit=None)],
     }
     return texts
@@ -506,21 +509,137 @@ def _methods(stage: Stage, _) -> Section:
     pooled = _pilots_pooled(stage, _, stage.params.meta.language)
     return Section(_("Methods"), 1, [
         Paragraph(_("Evidence: the survey is weighted by raking to INASTI margins (gender, region, activity, sector) with trimmed "
-                    "weights; intervals are Wilson intervals on the Kish effective sample size. Risk factors come from a logistic "
-                    "regression. The three pilots are pooled by a random-effects meta-analysis.") if pooled is None else
+                    "weights; intervals are Wilson intervals on the Kish effective sample size. Risk factors come from a "
+                    "survey-weighted logistic regression with robust (HC1) standard errors. The three pilots are pooled by a "
+                    "random-effects meta-analysis.") if pooled is None else
                   _("Evidence: the survey is weighted by raking to INASTI margins (gender, region, activity, sector) with trimmed "
-                    "weights; intervals are Wilson intervals on the Kish effective sample size. Risk factors come from a logistic "
-                    "regression. The pilots with before/after data ({pilots}) are pooled by a random-effects meta-analysis.").format(
-                        pilots=pooled)),
-        Paragraph(_("Economics: a yearly cohort state-transition model (well, at risk, primary incapacity, invalidity, back at "
-                    "work, left self-employment); effect sizes are converted to relative risks (Chinn 2000; Zhang and Yu 1998). "
-                    "The probabilistic analysis draws every uncertain parameter from a distribution fitted to its value and range.")),
+                    "weights; intervals are Wilson intervals on the Kish effective sample size. Risk factors come from a "
+                    "survey-weighted logistic regression with robust (HC1) standard errors. The pilots with before/after data "
+                    "({pilots}) are pooled by a random-effects meta-analysis.").format(pilots=pooled)),
+        *_model_structure(stage, _),
         Paragraph(_("Time horizon {first} to {last}; discounting: {schedule}.").format(
             first=res.value("economics.horizon.first_year"), last=res.value("economics.horizon.last_year"),
             schedule=discounting_text(stage, _))),
         Paragraph(_("Plan: options combine components with a coverage ramp-up by year; budget impact is undiscounted, as the "
                     "budget-impact convention asks.") + " " + _("Decision rule: {rule}.").format(rule=rule)),
     ])
+
+
+# --------------------------------------------------------------------------- model structure and validation
+# The cost-benefit model's own annex texts: kept together so that memo edits elsewhere stay apart.
+
+MEASURES = {
+    "incapacity_entries_per_year": N_("New primary incapacities for mental reasons in the year"),
+    "invalidity_stock_growth": N_("Mean yearly growth of the stock in mental invalidity since the start"),
+    "at_risk_share": N_("Share of active self-employed at risk of burn-out"),
+    "insured_growth": N_("Growth of the insured population in the year"),
+    "cost_monotherapy": N_("Cost per patient, monotherapy (£)"),
+    "cost_combination": N_("Cost per patient, combination therapy (£)"),
+    "life_years_monotherapy": N_("Life-years per patient, monotherapy"),
+    "life_years_combination": N_("Life-years per patient, combination therapy"),
+    "icer": N_("Incremental cost per life-year gained (£)"),
+}
+DISTRIBUTIONS = {"beta": N_("beta"), "gamma": N_("gamma"), "lognormal": N_("log-normal"), "normal": N_("normal"),
+                 "triangular": N_("triangular")}
+
+
+def _model_structure(stage: Stage, _) -> list[Paragraph]:
+    """The structure of the cost-benefit model, stated for the methods section."""
+    res = stage.inputs
+    lang = stage.params.meta.language
+    return [
+        Paragraph(_("Economics: a yearly state-transition model (well, at risk, primary incapacity, invalidity, back at work, "
+                    "left self-employment) of an open population: it starts from today's state, {invalidity} self-employed "
+                    "people in invalidity for mental reasons among them, and each year entrants replace those who leave while "
+                    "the insured population grows. The yearly probability of moving from at risk to incapacity is derived from "
+                    "the incidence of mental incapacity and the prevalence of risk ({p}), never set by hand; the sensitivity "
+                    "analyses vary the incidence and the prevalence and derive it again.").format(
+                        invalidity=fmt.number(stage.params.economics.population_dynamics.invalidity_at_start.value, 0, lang),
+                        p=fmt.percent(res.value("economics.derived.at_risk_to_incapacity"), 1, lang))),
+        Paragraph(_("Effects wane per participant: each year's participants form a cohort whose effect fades from the year they "
+                    "start. The effect on incapacity onset is a relative risk of its own, from the evidence on sickness absence "
+                    "or, where none was found, a labelled assumption with a range that includes no effect; effect sizes on "
+                    "symptoms are converted to relative risks (Chinn 2000; Zhang and Yu 1998) only for becoming at risk. The "
+                    "model without programme is calibrated to published figures (see « Model validation »).")),
+        Paragraph(_("Two perspectives: society counts output preserved, healthcare and closures avoided (allowances are "
+                    "transfers); the social-security budget counts the allowances that INAMI no longer pays and the healthcare "
+                    "avoided, against the prevention spending paid through INASTI and the social insurance funds. Every option "
+                    "is compared with the reference, the situation after the pilots, costed at {cost} a year. The probabilistic "
+                    "analysis draws each uncertain parameter from a distribution fitted to its range (beta for probabilities "
+                    "and shares, gamma for costs and durations, log-normal for ratios).").format(
+                        cost=_value(stage, "plan.reference.annual_cost"))),
+    ]
+
+
+def _validation(stage: Stage, _) -> Section:
+    """« Model validation »: verification against a published model, calibration, the trajectory, the PSA inputs."""
+    res = stage.inputs
+    lang = stage.params.meta.language
+    yes_no = lambda x: _("yes") if x else _("no")  # noqa: E731
+    blocks: list = [Paragraph(_(
+        "Validation follows the ISPOR-SMDM good practices on model transparency and validation (Eddy et al. 2012): "
+        "verification that the engine computes what it should, calibration of the model without programme to published "
+        "figures, and the ranges behind the probabilistic analysis."))]
+    if "economics.validation.replication" in res:
+        rep = res.table("economics.validation.replication")
+        data = pd.DataFrame({
+            _("Measure"): [_(MEASURES[m]) for m in rep["measure"]],
+            _("Published"): [fmt.number(x, L.decimals_needed(x, 3), lang) for x in rep["published"]],
+            _("Reproduced"): [fmt.number(x, L.decimals_needed(p, 3), lang) for x, p in zip(rep["reproduced"], rep["published"])],
+            _("Within tolerance"): [yes_no(x) for x in rep["within"]],
+        })
+        blocks.append(Paragraph(_("Verification: the cohort engine reproduces the HIV model of Chancellor et al. (1997) as "
+                                  "replicated by Briggs, Claxton and Sculpher (2006), to 0.1 % (costs discounted at 6 %).")))
+        blocks.append(Table(data, _("Verification: the engine reproduces a published model"),
+                            key="tab:economics.validation.replication"))
+    if "economics.calibration" in res:
+        cal = res.table("economics.calibration")
+        share = {"invalidity_stock_growth", "at_risk_share", "insured_growth"}
+        cell = lambda x, m: fmt.percent(x, 1, lang) if m in share else fmt.number(x, 0, lang)  # noqa: E731
+        data = pd.DataFrame({
+            _("Measure"): [_(MEASURES[m]) for m in cal["target"]],
+            _("Year"): [str(int(y)) for y in cal["year"]],
+            _("Published"): [cell(x, m) for x, m in zip(cal["published"], cal["target"])],
+            _("Modelled"): [cell(x, m) for x, m in zip(cal["modelled"], cal["target"])],
+            _("Tolerance"): [("± " + cell(x, m)) for x, m in zip(cal["tolerance"], cal["target"])],
+            _("Within tolerance"): [yes_no(x) for x in cal["within"]],
+            _("Source"): cal["source"].tolist(),
+        })
+        blocks.append(Paragraph(_("Calibration: {within} of the {targets} published targets are reproduced within their "
+                                  "tolerance by the model without programme.").format(
+                                      within=_value(stage, "economics.calibration.within", exact=True),
+                                      targets=_value(stage, "economics.calibration.targets", exact=True))))
+        blocks.append(Table(data, _("Calibration: published targets and the model without programme"),
+                            key="tab:economics.calibration", flagged_rows=[i for i, ok in enumerate(cal["within"]) if not ok]))
+    if "economics.status_quo.states" in res:
+        states = res.table("economics.status_quo.states")
+        wide = states.pivot(index="year", columns="state", values="persons")
+        data = pd.DataFrame({_("Year"): [str(int(y)) for y in wide.index]})
+        for state in [s for s in L.STATES if s in wide.columns]:
+            data[L.capitalise(_(L.STATES[state]))] = [fmt.number(x, 0, lang) for x in wide[state]]
+        blocks.append(Table(data, _("Trajectory without programme: persons by state at the end of each year (first row: today's state)"),
+                            key="tab:economics.status_quo.states"))
+    if "plan.reference.annual_cost" in res:
+        blocks.append(Paragraph(_("The reference « {label} » costs {cost} a year in the model, against a stated structural "
+                                  "budget of {budget}: a difference of {gap}.").format(
+                                      label=res.value("plan.reference.label"), cost=_value(stage, "plan.reference.annual_cost"),
+                                      budget=_value(stage, "plan.current_budget"), gap=_value(stage, "plan.reference.budget_gap"))))
+    if "economics.psa.inputs" in res:
+        inputs = res.table("economics.psa.inputs")
+        kinds = parameter_kinds(stage)
+        ctx = _context(stage, _)
+        fmt_p = lambda x, name: L.format_param(x, kinds.get(name, "other"), lang)  # noqa: E731
+        data = pd.DataFrame({
+            _("Parameter"): [L.capitalise(ctx.parameter(n)) for n in inputs["parameter"]],
+            _("Distribution"): [_(DISTRIBUTIONS.get(d, d)) for d in inputs["distribution"]],
+            _("Range"): [f"{fmt_p(lo, n)} – {fmt_p(hi, n)}" for lo, hi, n in zip(inputs["low"], inputs["high"], inputs["parameter"])],
+            _("Range of the draws"): [f"{fmt_p(lo, n)} – {fmt_p(hi, n)}"
+                                                     for lo, hi, n in zip(inputs["q025"], inputs["q975"], inputs["parameter"])],
+            _("Mean of the draws"): [fmt_p(x, n) for x, n in zip(inputs["mean"], inputs["parameter"])],
+        })
+        blocks.append(Table(data, _("Distributions of the probabilistic analysis, fitted to each range"),
+                            key="tab:economics.psa.inputs"))
+    return Section(_("Model validation"), 1, blocks)
 
 
 def _data_quality(stage: Stage, _, dropped: list) -> Section:
@@ -570,7 +689,7 @@ def compose_annex(stage: Stage) -> MemoContent:
             return [_figure(stage, key, _, 15)]
         return views.tables_for(ctx, key) if entry["kind"] == "table" else []
 
-    sections = [_methods(stage, _)]
+    sections = [_methods(stage, _), _validation(stage, _)]
     for i, (section_id, level, title, keys) in enumerate(ANNEX_LAYOUT):
         blocks = list(texts.get(section_id, []))
         for key in keys:

@@ -3,6 +3,8 @@
 Every number is a `Sourced` (value, range, source, vintage, quality); derived figures and
 gap-fillers carry quality "assumption". The prevalence of burn-out risk can be replaced by the
 evidence stage's estimate (policy_kit.economics.build_model(..., risk_prevalence=...)).
+Derived quantities are not params: the at-risk → incapacity probability follows from the incidence
+of mental incapacity and the prevalence of risk (see policy_kit.economics.model.derived_values).
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from policy_kit.params.located import At, Collect, KeyPath, KeyProblems
+from policy_kit.params.schedules import discount_schedule_names
 from policy_kit.params.sourced import Kind, Sourced
 from policy_kit.params.text import LocalText
+from policy_kit.params.states import ABSORBING, DERIVED_TRANSITIONS, REMAINDER_STATE, parse_transition
 
 Perspective = Literal["social_security", "society"]
 
@@ -79,8 +83,8 @@ class ComponentParams(_Section):
     fixed_cost_per_year: Sourced
     cost_per_participant: Sourced
     delivery_years: int | None = Field(default=None, ge=1, description="years financed; None = the whole horizon")
-    effect_years: Sourced = Field(description="years, from the first cycle, during which the effect acts")
-    decay: Sourced = Field(description="yearly proportional loss of the effect (log scale)")
+    effect_years: Sourced = Field(description="years, from each participant's start, during which the effect acts")
+    decay: Sourced = Field(description="yearly proportional loss of the effect (log scale), from each participant's start")
     effects: list[EffectParams] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -159,6 +163,49 @@ class WtpGrid(_Section):
         return self
 
 
+class PopulationDynamics(_Section):
+    """An open population: entrants replace leavers and the insured population grows; the start is today's state."""
+
+    growth: Sourced = Field(description="yearly net growth of the insured population (share)")
+    invalidity_at_start: Sourced = Field(description="persons in invalidity for mental reasons when the model starts")
+
+    @model_validator(mode="after")
+    def _kinds(self) -> "PopulationDynamics":
+        found = Collect()
+        _require_kind("growth", self.growth, ("share", "probability"), found, ("growth",))
+        _require_kind("invalidity_at_start", self.invalidity_at_start, ("count",), found, ("invalidity_at_start",))
+        found.raise_if_any()
+        return self
+
+
+class IncidenceParams(_Section):
+    """New primary incapacities for mental reasons per insured person and year: all causes × mental share."""
+
+    all_causes: Sourced = Field(description="primary incapacity periods of more than 7 days per insured person and year")
+    mental_share: Sourced = Field(description="share of those periods due to a mental disorder")
+
+    @model_validator(mode="after")
+    def _kinds(self) -> "IncidenceParams":
+        found = Collect()
+        for name in ("all_causes", "mental_share"):
+            _require_kind(name, getattr(self, name), ("probability", "share"), found, (name,))
+        found.raise_if_any()
+        return self
+
+
+Measure = Literal["incapacity_entries_per_year", "invalidity_stock_growth", "at_risk_share", "insured_growth",
+                  "invalidity_share_of_insured"]
+
+
+class CalibrationTarget(_Section):
+    """A published figure the model without programme must reproduce within `tolerance` (absolute, in its unit)."""
+
+    measure: Measure
+    year: int = Field(description="the model year the measure is read in")
+    published: Sourced
+    tolerance: float = Field(gt=0)
+
+
 class EconomicsParams(_Section):
     horizon_years: int = Field(default=10, ge=1, le=100)
     start_year: int = 2025
@@ -167,6 +214,8 @@ class EconomicsParams(_Section):
     half_cycle: bool = False
     perspective: Perspective = "society"
     population: Sourced
+    population_dynamics: PopulationDynamics
+    incidence: IncidenceParams
     risk_prevalence: Sourced
     # "params" keeps the literature prevalence on which the incapacity transition is calibrated;
     # "survey" takes the evidence stage's weighted estimate (and its interval) instead.
@@ -185,14 +234,13 @@ class EconomicsParams(_Section):
     components: dict[str, ComponentParams]
     combinations: dict[str, list[str]] = Field(default_factory=dict)
     combination_labels_fr: dict[str, LocalText] = Field(default_factory=dict)
+    calibration: list[CalibrationTarget] = Field(default_factory=list)
     psa: PsaParams = PsaParams()
     wtp_per_case_averted: WtpGrid = WtpGrid()
 
     @field_validator("discount_schedule")
     @classmethod
     def _known_schedule(cls, name: str) -> str:
-        from policy_kit.economics.discounting import discount_schedule_names
-
         if name not in discount_schedule_names():
             close = difflib.get_close_matches(name, discount_schedule_names(), n=1, cutoff=0.5)
             raise KeyProblems([At((), f"unknown discount schedule {name!r}",
@@ -217,8 +265,6 @@ class EconomicsParams(_Section):
 
     @model_validator(mode="after")
     def _cross_checks(self) -> "EconomicsParams":
-        from policy_kit.economics.markov import ABSORBING, REMAINDER_STATE, parse_transition
-
         found = Collect()
         _check_names("component", self.components, found, "components")
         _check_names("combination", self.combinations, found, "combinations")
@@ -230,6 +276,10 @@ class EconomicsParams(_Section):
                 origin, target = parse_transition(key)
             except ValueError as exc:
                 found.add(at, str(exc), "'origin->target' between known states", repr(key))
+                continue
+            if key in DERIVED_TRANSITIONS:
+                found.add(at, f"transition {key!r} is derived from economics.incidence and economics.risk_prevalence; "
+                              "set those instead", "no entry for a derived transition", repr(key))
                 continue
             if origin == target:
                 found.add(at, f"transition {key!r} is a self-transition; staying is the remainder of the row "
@@ -251,7 +301,7 @@ class EconomicsParams(_Section):
                           "exits summing to at most 1", " + ".join(exit_keys[origin]) + f" = {total:.4g}")
         for name, comp in self.components.items():
             for i, effect in enumerate(comp.effects):
-                if effect.transition not in self.transitions:
+                if effect.transition not in self.transitions and effect.transition not in DERIVED_TRANSITIONS:
                     at = ("components", name, "effects", i, "transition")
                     try:
                         parse_transition(effect.transition)  # a clearer message when a state name is wrong
@@ -259,7 +309,7 @@ class EconomicsParams(_Section):
                         found.add(at, str(exc), "'origin->target' between known states", repr(effect.transition))
                         continue
                     found.add(at, f"component {name!r} acts on transition {effect.transition!r}, which is not a transition of the model",
-                              "one of " + ", ".join(sorted(self.transitions)), repr(effect.transition))
+                              "one of " + ", ".join(sorted([*self.transitions, *DERIVED_TRANSITIONS])), repr(effect.transition))
             if comp.delivery_years is not None and comp.delivery_years > self.horizon_years:
                 found.add(("components", name, "delivery_years"),
                           f"component {name!r} is delivered for {comp.delivery_years} years, beyond the {self.horizon_years}-year horizon",
@@ -273,9 +323,10 @@ class EconomicsParams(_Section):
                 found.add(at, f"combination {combo!r} must list at least two known components; unknown: {unknown or 'none'}",
                           "two or more of " + ", ".join(self.components), members)
         for section, names in (("components", self.components), ("combinations", self.combinations)):
-            if "status_quo" in names:
-                found.add((section, "status_quo"),
-                          "'status_quo' is the name of the reference option; do not use it for a component or combination")
+            for reserved in ("status_quo", "no_programme"):
+                if reserved in names:
+                    found.add((section, reserved),
+                              f"'{reserved}' names a reference of the model; do not use it for a component or combination")
         for i, p in enumerate(self.psa.hold_fixed if not found.items else ()):  # names come from a consistent model
             if not _known_parameter_name(self, p):
                 found.add(("psa", "hold_fixed", i), f"psa.hold_fixed names unknown parameters: {p}", "a parameter name of the model", repr(p))
@@ -283,7 +334,22 @@ class EconomicsParams(_Section):
         return self
 
 
-def _known_parameter_name(params: EconomicsParams, name: str) -> bool:
-    from policy_kit.economics.model import parameter_names
+def parameter_names(params: EconomicsParams) -> list[str]:
+    """The dotted names of the model's parameters, in the engine's order (psa.hold_fixed and sweeps use them)."""
+    names = ["population", "population_dynamics.growth", "population_dynamics.invalidity_at_start",
+             "incidence.all_causes", "incidence.mental_share", "risk_prevalence"]
+    names += [f"transition.{k}" for k in params.transitions]
+    names += ["allowance.daily_rate", "allowance.paid_days_per_year", "incapacity_duration_years",
+              "healthcare_cost_per_person_year", "output_per_person_year", "closure_cost",
+              "wellbeing.value_per_wellby_gbp", "wellbeing.eur_per_gbp", "wellbeing.loss_at_risk",
+              "wellbeing.loss_incapacity", "wellbeing.loss_invalidity", "optimism_bias", "cost_indexation",
+              "benefit_indexation"]
+    for name, c in params.components.items():
+        names += [f"component.{name}.{field}" for field in
+                  ("uptake", "fixed_cost_per_year", "cost_per_participant", "effect_years", "decay")]
+        names += [f"component.{name}.effect.{e.transition}" for e in c.effects]
+    return names
 
+
+def _known_parameter_name(params: EconomicsParams, name: str) -> bool:
     return name in parameter_names(params)

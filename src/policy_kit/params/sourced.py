@@ -34,6 +34,8 @@ class Sourced(BaseModel):
     vintage: str | None = Field(default=None, description="year or date the figure refers to")
     quality: Quality = "medium"
     note: LocalText | None = None
+    interval: float = Field(default=0.95, gt=0.0, lt=1.0,
+                            description="probability that the true value lies between low and high (0.95: they are the 2.5th and 97.5th percentiles)")
 
     @property
     def is_assumption(self) -> bool:

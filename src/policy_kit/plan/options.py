@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from policy_kit.economics.model import EconomicModel, OptionSpec, present_values, simulate
-from policy_kit.economics.psa import sample_parameters
+from policy_kit.economics.psa import PsaResult, run_psa
 from policy_kit.params.plan import PlanParams
 from policy_kit.plan.decision import Ranking, probability_best, rank_options
 
@@ -53,12 +53,12 @@ def coverage_by_cycle(plan: PlanParams, option: str, component: str, model: Econ
 
 
 def engine_name(option: str) -> str:
-    # the engine reserves "status_quo" for its no-programme reference
-    return f"plan:{option}"
+    # one name per thing: a plan option is the same option in the engine (its counterfactual is "no_programme")
+    return option
 
 
 def plan_model(model: EconomicModel, plan: PlanParams) -> EconomicModel:
-    """The model whose options are the plan's options (engine names `plan:<name>`)."""
+    """The model whose options are the plan's options, under their plan names."""
     specs = []
     for name, opt in plan.options.items():
         coverage = {c: tuple(coverage_by_cycle(plan, name, c, model)) for c in opt.components}
@@ -126,6 +126,7 @@ class PlanResults:
     draws: pd.DataFrame  # draw, option, npv, cases_averted (increments over the baseline)
     ranking: Ranking
     p_best: pd.Series  # index option
+    psa: PsaResult | None = None  # every option against the baseline, the draws behind p_best and p_npv_positive
 
     @property
     def recommended(self) -> str:
@@ -152,16 +153,25 @@ class PlanResults:
         return budget_impact(self.yearly)
 
 
+PERSPECTIVES = ("society", "social_security")
+
+
 def _incremental(pm: EconomicModel, plan: PlanParams, pv: dict) -> dict[str, dict[str, np.ndarray]]:
     base = pv[engine_name(plan.baseline)]
     return {name: {k: pv[engine_name(name)][k] - base[k] for k in base} for name in plan.options}
+
+
+def _by_perspective(pm: EconomicModel, plan: PlanParams, sim) -> dict[str, dict[str, dict[str, np.ndarray]]]:
+    """Increments over the baseline in each perspective (society; social-security budget)."""
+    return {p: _incremental(pm, plan, present_values(sim, p)) for p in PERSPECTIVES}
 
 
 def _ratio(num: float, den: float) -> float:
     return num / den if den > 0 else math.nan
 
 
-def _summary(plan: PlanParams, yearly: pd.DataFrame, inc_base: dict, inc_draws: dict | None) -> pd.DataFrame:
+def _summary(plan: PlanParams, yearly: pd.DataFrame, inc_base: dict, psa: PsaResult | None,
+             persp_base: dict | None = None) -> pd.DataFrame:
     totals = option_totals(yearly)
     first_full = {}
     for name, opt in plan.options.items():
@@ -198,10 +208,17 @@ def _summary(plan: PlanParams, yearly: pd.DataFrame, inc_base: dict, inc_draws: 
             "cases_averted_horizon": p["cases_averted"],
             "invalidity_person_years_averted_horizon": p["invalidity_py_averted"],
         }
-        if inc_draws is not None:
-            npv = inc_draws[name]["npv"]
+        j = psa.options.index(name) if psa is not None else None
+        if psa is not None:
+            npv = psa.npv[:, j]
             row["npv_p2.5"], row["npv_p97.5"] = (float(q) for q in np.percentile(npv, [2.5, 97.5]))
             row["p_npv_positive"] = math.nan if is_base else float((npv > 0).mean())
+        for persp, inc in (persp_base or {}).items():
+            q = {k: float(a[0]) for k, a in inc[name].items()}
+            row[f"{persp}.npv"] = q["npv"]
+            row[f"{persp}.bcr"] = math.nan if is_base else _ratio(q["benefit"], q["cost"])
+            if psa is not None:
+                row[f"{persp}.p_npv_positive"] = math.nan if is_base else float((psa.npv_by_perspective[persp][:, j] > 0).mean())
         rows[name] = row
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "option"
@@ -223,19 +240,16 @@ def evaluate_plan(model: EconomicModel, plan: PlanParams, *, draws: int | None =
     sim = simulate(pm)
     yearly = _yearly(pm, plan, sim)
     inc_base = _incremental(pm, plan, present_values(sim))
+    persp_base = _by_perspective(pm, plan, sim)
     n = model.psa_draws if draws is None else draws
-    inc_draws = None
-    if n > 0:
-        samples = sample_parameters(pm, n, seed)
-        psim = simulate(pm, {c: samples[c].to_numpy() for c in samples.columns})
-        inc_draws = _incremental(pm, plan, present_values(psim))
-    summary = _summary(plan, yearly, inc_base, inc_draws)
+    psa = run_psa(pm, n, seed, reference=engine_name(plan.baseline)) if n > 0 else None
+    summary = _summary(plan, yearly, inc_base, psa, persp_base)
     ranking = _rank(plan, summary)
-    if inc_draws is not None:
+    if psa is not None:
         draw_table = pd.concat(
             [
-                pd.DataFrame({"draw": np.arange(n), "option": name, "npv": d["npv"], "cases_averted": d["cases_averted"]})
-                for name, d in inc_draws.items()
+                pd.DataFrame({"draw": np.arange(n), "option": name, "npv": psa.npv[:, j], "cases_averted": psa.cases_averted[:, j]})
+                for j, name in enumerate(psa.options)
             ],
             ignore_index=True,
         )
@@ -247,7 +261,7 @@ def evaluate_plan(model: EconomicModel, plan: PlanParams, *, draws: int | None =
     summary["p_best"] = p_best.reindex(summary.index).to_numpy()
     summary["eligible"] = ranking.table["eligible"].reindex(summary.index).to_numpy()
     summary["rank"] = ranking.table["rank"].reindex(summary.index).to_numpy()
-    return PlanResults(plan, pm, yearly, summary, draw_table, ranking, p_best)
+    return PlanResults(plan, pm, yearly, summary, draw_table, ranking, p_best, psa)
 
 
 def decide(

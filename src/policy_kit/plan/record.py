@@ -8,6 +8,10 @@ import pandas as pd
 
 from policy_kit.plan.options import PlanResults
 
+# Society counts output, healthcare and closures (allowances are transfers); the social-security budget counts
+# allowances (INAMI) and healthcare avoided against the prevention spending (INASTI and the social insurance funds).
+PERSPECTIVE_LABELS = {"society": "société", "social_security": "budget de la sécurité sociale"}
+
 
 def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9_]+", "_", name.lower()).strip("_") or "option"
@@ -42,6 +46,16 @@ def record(recorder, results: PlanResults, changes: pd.DataFrame | None = None) 
         recorder.scalar(f"{prefix}.p_best", row["p_best"], unit="probability", origin="model")
         if "p_npv_positive" in s.columns:
             recorder.scalar(f"{prefix}.p_npv_positive", row["p_npv_positive"], unit="probability", origin="model")
+        for persp, label in PERSPECTIVE_LABELS.items():
+            if f"{persp}.npv" not in s.columns:
+                continue
+            recorder.scalar(f"{prefix}.{persp}.npv", row[f"{persp}.npv"], unit="EUR", origin="model",
+                            label=f"VAN par rapport à la situation de référence ({label})")
+            recorder.scalar(f"{prefix}.{persp}.bcr", row[f"{persp}.bcr"], unit="ratio", origin="model",
+                            label=f"euros rendus par euro investi ({label})")
+            if f"{persp}.p_npv_positive" in s.columns:
+                recorder.scalar(f"{prefix}.{persp}.p_npv_positive", row[f"{persp}.p_npv_positive"], unit="probability",
+                                origin="model (PSA)", label=f"probabilité d'une VAN positive ({label})")
 
     option_scalars("plan.recommended", rec)
     for name in plan.options:
@@ -51,6 +65,16 @@ def record(recorder, results: PlanResults, changes: pd.DataFrame | None = None) 
         recorder.scalar(key, sourced.value, unit="EUR", ci=ci, origin="params", source=sourced.source, label=sourced.note)
         recorder.scalar(f"{key}_is_assumption", sourced.is_assumption, origin="params")
         recorder.scalar(f"{key}_quality", sourced.quality, origin="params")
+    # the reference is costed like any option and reconciled with the structural budget stated in params
+    base = s.loc[plan.baseline]
+    recorder.scalar("plan.reference.name", plan.baseline, origin="params")
+    recorder.scalar("plan.reference.label", base["label"], origin="params")
+    recorder.scalar("plan.reference.annual_cost", base["annual_cost_full"], unit="EUR", origin="model",
+                    label="coût annuel modélisé de la situation de référence")
+    recorder.scalar("plan.reference.budget_gap", base["annual_cost_full_minus_current_budget"], unit="EUR", origin="model",
+                    label="coût modélisé de la référence moins le budget structurel déclaré")
+    recorder.scalar("plan.reference.budget_gap_share", base["annual_cost_full_minus_current_budget"] / plan.current_budget.value,
+                    unit="share", origin="model")
     recorder.scalar("plan.decision_rule", plan.decision_rule, origin="params")
     recorder.scalar("plan.baseline", plan.baseline, origin="params")
     recorder.table("plan.yearly", results.yearly, caption="Impact budgétaire annuel non actualisé, par option et payeur")

@@ -9,8 +9,14 @@ from __future__ import annotations
 import pandas as pd
 
 from policy_kit import formatting as fmt
+import numpy as np
+
+from policy_kit.economics import charts as eco_charts
 from policy_kit.economics.model import EconomicModel, build_model
+from policy_kit.economics.sensitivity import one_way, switching_values, two_way
+from policy_kit.i18n import capitalise, parameter_label, translator
 from policy_kit.notebook import Finding, Stage
+from policy_kit.params.economics import EconomicsParams
 from policy_kit.params.sourced import Sourced
 from policy_kit.plan import charts
 from policy_kit.plan.changes import what_would_change
@@ -86,6 +92,85 @@ def ranking_step(stage: Stage, evaluated: tuple[EconomicModel, PlanResults]) -> 
     stage.rec.figure("comparison_chart", figure, caption="Valeur actuelle nette de chaque option et son intervalle à 95 %",
                      alt="Points et intervalles de la valeur actuelle nette de chaque option par rapport à la situation de référence, avec le plafond budgétaire")
     return Finding("Classement", [], results.ranking.table, figure)
+
+
+def analysed_option(results: PlanResults) -> str:
+    """The option the sensitivity analyses are about: the recommendation, or the best alternative when the
+    reference itself is recommended (its increment over itself would be zero)."""
+    if results.recommended != results.baseline:
+        return results.recommended
+    others = results.summary.drop(index=results.baseline)
+    return str(others["npv"].idxmax())
+
+
+def parameter_words(eco: EconomicsParams, names, translate) -> dict[str, str]:
+    """Each model parameter's words in the run's language, as the annex says them."""
+    components = {name: c.label_fr for name, c in eco.components.items()}
+    effect_types = {f"component.{name}.effect.{e.transition}": e.type for name, c in eco.components.items() for e in c.effects}
+    words = {p: parameter_label(p, translate, components=components, effect_types=effect_types) for p in names}
+    return {p: capitalise(w) for p, w in words.items() if w != p}  # an unknown name keeps its recorded label
+
+
+def sensitivity_step(stage: Stage, evaluated: tuple[EconomicModel, PlanResults]) -> Finding:
+    """Tornado, switching values and two-way grid of the analysed option's NPV against the reference."""
+    _, results = evaluated
+    pm, option, reference = results.model, analysed_option(results), results.baseline
+    rec = stage.rec
+    rec.scalar("sensitivity.option", option, origin="model")
+    rec.scalar("sensitivity.option_label", results.label(option), origin="params")
+    tornado_data = one_way(pm, option, reference=reference)
+    rec.table("sensitivity.one_way", tornado_data,
+              caption=f"Analyse univariée : VAN de « {results.label(option)} » par rapport à la situation de référence")
+    language = stage.params.meta.language
+    figure = eco_charts.tornado(tornado_data, language=language,
+                                labels=parameter_words(stage.params.economics, tornado_data["parameter"], translator(language)))
+    rec.figure("sensitivity.tornado", figure,
+               caption=f"Paramètres qui font le plus varier la VAN de « {results.label(option)} » par rapport à la situation de référence",
+               alt="Diagramme en tornade : variation de la valeur actuelle nette de l'option analysée par rapport à la situation "
+                   "de référence quand chaque paramètre passe de sa borne basse à sa borne haute")
+    subject = f"Par rapport à la situation de référence, « {results.label(option)} »"
+    rows = switching_values(pm, option, reference=reference, subject=subject)
+    rec.table("sensitivity.switching", rows, caption="Valeurs de basculement de la VAN par rapport à la situation de référence")
+    for i, sentence in enumerate(rows["sentence_fr"][:3], start=1):
+        rec.text(f"sensitivity.switching_sentence_{i}", sentence)
+    grid = two_way(pm, option, reference=reference)
+    rec.table("sensitivity.two_way", grid.reset_index(), caption="Analyse bivariée des deux paramètres les plus influents")
+    return Finding("Sensibilité de l'option analysée", list(rows["sentence_fr"][:3]),
+                   rows[["label_fr", "value", "within_range"]], figure, tornado_data)
+
+
+def psa_step(stage: Stage, evaluated: tuple[EconomicModel, PlanResults]) -> Finding:
+    """The probabilistic analysis behind p_best and p_npv_positive: every option against the reference."""
+    _, results = evaluated
+    psa = results.psa
+    rec = stage.rec
+    if psa is None:
+        return Finding("Incertitude", ["Analyse probabiliste non demandée (0 tirage)."])
+    others = [o for o in psa.options if o != results.baseline]
+    summary = psa.summary().loc[others]
+    rec.table("psa.summary", summary, caption="Analyse probabiliste par rapport à la situation de référence : moyennes et intervalles à 95 %")
+    rec.scalar("psa.draws", psa.draws, unit="count", origin="params")
+    rec.scalar("psa.evpi", psa.evpi(), unit="EUR", origin="model (PSA)")
+    eco = stage.params.economics
+    grid = np.arange(eco.wtp_per_case_averted.start, eco.wtp_per_case_averted.stop + eco.wtp_per_case_averted.step / 2,
+                     eco.wtp_per_case_averted.step)
+    curve = psa.ceac(grid)
+    rec.table("psa.ceac", curve, caption="Courbe d'acceptabilité")
+    labels = {o: results.label(o) for o in psa.options}
+    language = stage.params.meta.language
+    plane = eco_charts.ce_plane(psa.ce_plane().query("option != @results.baseline"), language=language)
+    rec.figure("psa.ce_plane", plane, caption="Plan coût-efficacité : coût et cas évités de chaque tirage, par rapport à la situation de référence",
+               alt="Nuage de points des tirages probabilistes : coût supplémentaire en ordonnée, cas d'incapacité évités en plus en abscisse, par option")
+    ceac_fig = eco_charts.ceac(curve, labels, language=language)
+    rec.figure("psa.ceac_chart", ceac_fig, caption="Probabilité que chaque option soit la meilleure selon la valeur accordée à un cas évité",
+               alt="Courbes d'acceptabilité : probabilité que chaque option soit la plus rentable en fonction du consentement à payer par cas évité")
+    p = float(results.summary.loc[analysed_option(results), "p_npv_positive"])
+    lines = [fmt.typography(
+        f"Sur {fmt.number(psa.draws)} tirages, la VAN de « {results.label(analysed_option(results))} » par rapport à la "
+        f"situation de référence est positive dans {fmt.percent(p)} des cas ; lever toute l'incertitude vaudrait au plus "
+        f"{fmt.money(psa.evpi())} (valeur espérée de l'information parfaite).")]
+    rec.text("comment.psa", lines[0])
+    return Finding("Incertitude", lines, summary, plane, psa)
 
 
 def what_would_change_step(stage: Stage, evaluated: tuple[EconomicModel, PlanResults]) -> Finding:
