@@ -43,8 +43,8 @@ def test_every_label_is_in_every_catalogue():
 @pytest.mark.parametrize("language, expected", [
     ("fr", f"«{NB}Plan léger{NB}» deviendrait l’option recommandée si la part des assurés qui y recourent (accompagnement) dépassait 2,8{NB}% "
            f"(hypothèse de base{NB}: 2,0{NB}%)."),
-    ("nl", "‘Plan léger’ zou de aanbevolen optie worden als de deelname (accompagnement) boven 2,8% uitkwam "
-           "(basishypothese: 2,0%)."),
+    ("nl", "‘Plan léger’ zou de aanbevolen optie worden als de waarde van de deelname (accompagnement) boven 2,8% uitkwam "
+           "(basiswaarde: 2,0%)."),
     ("en", "‘Plan léger’ would become the recommended option if the share of the insured who use it (accompagnement) rose above 2.8% "
            "(base case: 2.0%)."),
 ])
@@ -78,7 +78,7 @@ def test_cells_are_formatted_by_meaning_in_each_locale():
     assert labels.format_cell(0.1234, "share", "nl", nl) == "12,3%"
     assert labels.format_cell(7_722_424, "money", "en", en, scale="million") == "€7.72m"
     assert labels.format_cell(418_587, "money", "fr", fr, scale="million") == f"0,42{NB}M€"
-    assert labels.format_cell(24_310.6, "money", "nl", nl) == f"24.311{NB}€"
+    assert labels.format_cell(24_310.6, "money", "nl", nl) == f"€{NB}24.311"  # CLDR nl-BE: the sign first
     assert labels.format_cell(1568.0, "count", "fr", fr) == f"1{NN}568"
     assert labels.format_cell(1.8e-8, "pvalue", "fr", fr) == "< 0,001"
     assert labels.format_cell(True, "bool", "nl", nl) == "ja"

@@ -139,3 +139,46 @@ def test_find_numbers_fr(text, expected):
 def test_find_numbers_nl_and_en():
     assert [n.value for n in find_numbers("1.240 zelfstandigen, 12,5\u00a0%", "nl")] == [1240.0, 0.125]
     assert [n.value for n in find_numbers("1,240 people and €4.2m", "en")] == [1240.0, 4.2e6]
+
+
+def _one_section_memo(tmp_path, language: str, sentences: list[str]):
+    from policy_kit.memo import Header, MemoContent
+
+    content = MemoContent(
+        language=language,
+        header=Header(to="Board", from_="Research", date="23 November 2026", subject="Prevention plan",
+                      classification="Internal use"),
+        sections=[Section("Summary", 1, [Paragraph(s) for s in sentences])],
+    )
+    return render(content, tmp_path / f"{language}.docx")
+
+
+@pytest.mark.parametrize("language, own, foreign, other", [
+    ("en", "The plan pays back within the horizon of the model.",
+     "Le plan est rentable pour les caisses et pour l'INASTI.", "fr"),
+    ("nl", "Het plan verdient zichzelf terug binnen de horizon van het model.",
+     "The plan pays back for the funds and for the taxpayer.", "en"),
+    ("en", "The cost is shared by the funds and the state.",
+     "De kosten worden gedeeld door de fondsen en de staat.", "nl"),
+])
+def test_language_purity_fires_on_a_sentence_in_another_language(tmp_path, language, own, foreign, other):
+    # a quoted title in another language is not a sentence of the document
+    quoted = {"en": "The figure comes from ‘Les congés indemnisés des travailleurs indépendants’ by the FPS Economy.",
+              "nl": "Het cijfer komt uit ‘Les congés indemnisés des travailleurs indépendants’ van de FOD Economie."}[language]
+    clean = _one_section_memo(tmp_path, language, [own, quoted])
+    assert [p for p in check_document(clean, language=language) if p.kind == "language-purity"] == []
+
+    mixed = _one_section_memo(tmp_path, language, [own, foreign + " " + own, quoted])
+    problems = [p for p in check_document(mixed, language=language) if p.kind == "language-purity"]
+    assert [p.found for p in problems] == [foreign]
+    assert f"in {other}" in problems[0].message
+    with pytest.raises(UserError, match="failed 1 check"):
+        check_or_raise(mixed, language=language)
+
+
+def test_language_purity_leaves_names_and_citations_alone():
+    from policy_kit.memo.checker import foreign_language
+
+    assert foreign_language("Read in Le Vif and La Libre Belgique, after Heber et al. 2017.", "en") is None
+    assert foreign_language("UCM — Union des classes moyennes", "nl") is None
+    assert foreign_language("Le plan est rentable pour les caisses.", "en") == "fr"

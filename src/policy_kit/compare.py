@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from policy_kit.params.text import text_in
 from policy_kit.runs import RunFolder, flatten, headline_keys, read_run
 
 COMPARE_FILE = "compare.docx"
@@ -139,7 +140,7 @@ def param_label(key: str, params: dict | None, language: str) -> str:
     bound = parts.pop() if parts[-1] in ("value", "low", "high") else None
     if bound in ("low", "high"):
         return key  # a range bound: the key says which
-    components = {name: (c or {}).get("label_fr") or name
+    components = {name: text_in((c or {}).get("label_fr"), language) or name
                   for name, c in (((params or {}).get("economics") or {}).get("components") or {}).items()}
     name = None
     if parts[:1] == ["economics"] and len(parts) >= 2:
@@ -274,12 +275,13 @@ def write_docx(comparison: Comparison, out: str | Path, *, today: dt.date | None
     from policy_kit.memo.i18n import demo_banner
 
     meta = (comparison.b.params or {}).get("meta") or {}
-    sender = meta.get("author") or ((comparison.a.params or {}).get("meta") or {}).get("author") or "policy-kit compare"
+    sender = (text_in(meta.get("author"), lang)
+              or text_in(((comparison.a.params or {}).get("meta") or {}).get("author"), lang) or "policy-kit compare")
     header = Header(to=text["to"], from_=sender, date=fmt.date(today or dt.date.today(), lang),
-                    subject=f"{a} → {b}", classification=meta.get("classification") or text["classification"])
+                    subject=f"{a} → {b}", classification=text_in(meta.get("classification"), lang) or text["classification"])
     banner = demo_banner(lang) if synthetic(comparison.a) or synthetic(comparison.b) else None
     content = MemoContent(language=lang, header=header, sections=sections, title=text["title"],
-                          organisation=meta.get("organisation"), banner=banner,
+                          organisation=text_in(meta.get("organisation"), lang), banner=banner,
                           properties=DocumentProperties(title=f"{text['title']}: {a} → {b}", author=sender))
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -72,25 +72,31 @@ def points(pp: float | None, decimals: int = 0, language: str = "fr") -> str:
     return f"{number(pp, decimals, language)}{NBSP}{unit}"
 
 
-_MONEY_SCALES = ((1e9, {"fr": "Md€", "nl": "mld. €", "en": "bn"}), (1e6, {"fr": "M€", "nl": "mln. €", "en": "m"}))
+_MONEY_SCALES = (1e9, 1e6)
+# French house style: « 4,2 M€ », « 1,3 Md€ » (CLDR's fr-BE writes « 4,2 M € »); amounts below a million as CLDR.
+_FRENCH_UNITS = {1e9: "Md€", 1e6: "M€"}
+
+
+def _affixes(pattern, value: float) -> tuple[str, str]:
+    """A CLDR pattern's prefix and suffix for the sign of `value`, with « € » for « ¤ » and quotes unwrapped."""
+    i = 1 if value < 0 else 0
+    return tuple(a.replace("'", "").replace("¤", "€").replace("-", MINUS) for a in (pattern.prefix[i], pattern.suffix[i]))
 
 
 def money(x: float | None, decimals: int | None = None, language: str = "fr", scale: str = "auto") -> str:
-    """Euros with the unit after the number in fr/nl (« 4,2 M€ », « 61,77 € »); « €4.2m » in en-GB.
+    """Euros as the locale writes them (CLDR via Babel): « 4,2 M€ » and « 61,77 € » (fr-BE, house style for
+    millions), « € 4,2 mln. » and « € 61,77 » (nl-BE), « €4.2m » and « €61.77 » (en-GB).
 
     scale="auto" switches to millions from 1 M€ and to billions from 1 Md€; scale="unit" never scales;
     scale="million" always writes millions (one unit down a table column: « 0,42 M€ » under « 8,67 M€ »).
     """
     if _missing(x):
         return MISSING
-    divisor, unit = 1.0, "€"
+    divisor = 1.0
     if scale == "million":
-        divisor, unit = _MONEY_SCALES[1][0], _MONEY_SCALES[1][1][language]
+        divisor = 1e6
     elif scale == "auto":
-        for threshold, units in _MONEY_SCALES:
-            if abs(x) >= threshold:
-                divisor, unit = threshold, units[language]
-                break
+        divisor = next((t for t in _MONEY_SCALES if abs(x) >= t), 1.0)
     value = x / divisor
     if decimals is None:
         # « 4,2 M€ » but « 12 M€ »; cents only for small amounts that have them (« 61,77 € »)
@@ -98,12 +104,16 @@ def money(x: float | None, decimals: int | None = None, language: str = "fr", sc
         decimals = (1 if divisor > 1 else 2) if abs(value) < 100 and fractional else 0
         if divisor > 1 and decimals and round(value, 1) == round(value):
             decimals = 0
-    body = number(value, decimals, language)
-    if language == "en":
-        sign = MINUS if value < 0 else ""
-        suffix = unit if divisor > 1 else ""
-        return f"{sign}€{number(abs(value), decimals, language)}{suffix}"
-    return f"{body}{NBSP}{unit}"
+    locale = Locale.parse(locale_for(language))
+    body = number(abs(value), decimals, language)
+    if divisor > 1 and language == "fr":
+        return f"{MINUS if value < 0 else ''}{body}{NBSP}{_FRENCH_UNITS[divisor]}"
+    if divisor > 1:
+        pattern = locale.compact_currency_formats["short"]["other"][str(int(divisor))]
+    else:
+        pattern = locale.currency_formats["standard"]
+    prefix, suffix = _affixes(pattern, value)
+    return f"{prefix}{body}{suffix}"
 
 
 def ratio(x: float | None, decimals: int = 1, language: str = "fr") -> str:
@@ -124,6 +134,7 @@ def month_year(value: dt.date | str, language: str = "fr") -> str:
     return _babel_date(value, format="MMMM y", locale=locale_for(language))
 
 
+_ABBREVIATION_STOP = re.compile(r"\b(mln\.|mld\.)\.(?!\.)")
 _URL = re.compile(r"(https?://\S+)")
 _SPACES = "[ \u00a0\u202f]*"
 # « 650 000 » typed with plain spaces in params text; four-digit years stay apart (« 2025 2030 » is not a number)
@@ -134,11 +145,13 @@ def typography(text: str, language: str = "fr") -> str:
     """French typography: no-break space before « : » and inside guillemets, narrow one before ; ! ?,
     and between a number and « % » or « € »; the apostrophe ’ for ', the minus sign − for a hyphen
     that starts a number, narrow no-break spaces between thousands typed with plain spaces.
+    In nl and en, only one full stop after « mln. ».
 
     URLs and clock times (12:30) are left alone: a mark is treated only when a space or the end follows it.
     """
     if language != "fr":
-        return text
+        # a sentence ending on an abbreviation takes one full stop (« € 4,5 mln. », not « mln.. »)
+        return _ABBREVIATION_STOP.sub(r"\1", text)
     parts = _URL.split(text)
     for i in range(0, len(parts), 2):  # odd indices are URLs
         s = parts[i]

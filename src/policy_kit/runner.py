@@ -483,7 +483,8 @@ def _step_keys(root: Path, params: Params, prov: dict) -> list[str]:
     for step in STEPS:
         upstream = step_key(
             notebook=root / "notebooks" / step.notebook,
-            params_sections={section: dumped[section] for section in step.reads},
+            # every step draws its charts in the run's language
+            params_sections={"meta.language": params.meta.language, **{section: dumped[section] for section in step.reads}},
             data_hashes=prov["data_sha256"],
             upstream=upstream,
             # every notebook's text and tables read in the scenario's language; the memo prints the provenance

@@ -98,7 +98,7 @@ def prevalence_step(stage: Stage, survey: SurveyData, weights: pd.Series) -> Fin
         stage.rec.scalar(f"prevalence_unweighted.{row.indicator}", row.unweighted, unit="share",
                          ci=(row.unweighted_low, row.unweighted_high), origin="survey", label=row.label)
     stage.rec.table("prevalence.table", table, caption="Prévalences pondérées et non pondérées")
-    figure = charts.prevalence_chart(table)
+    figure = charts.prevalence_chart(table, language=stage.params.meta.language)
     stage.rec.figure("prevalence.chart", figure, caption="Prévalence pondérée des indicateurs de santé au travail",
                      alt="Barres horizontales : part pondérée des répondants pour chaque indicateur, avec intervalle de confiance à 95 %")
     lines = commentary.comment_prevalence(table, synthetic=survey.is_synthetic)
@@ -134,7 +134,7 @@ def subgroups_step(stage: Stage, survey: SurveyData, weights: pd.Series) -> Find
         stage.rec.scalar(f"subgroups.hours_band_{i}.from", low, unit="hours", origin="definition")
         if np.isfinite(high):
             stage.rec.scalar(f"subgroups.hours_band_{i}.to", high - 1, unit="hours", origin="definition")
-    figure = charts.subgroup_chart(safe, title="Risque de burn-out par sous-groupe (pondéré)")
+    figure = charts.subgroup_chart(safe, language=stage.params.meta.language)
     stage.rec.figure("subgroups.chart", figure, caption="Risque de burn-out par sous-groupe",
                      alt="Barres horizontales du risque de burn-out pondéré par genre, secteur, région et heures de travail ; "
                          f"les cellules de moins de {min_cell} répondants sont masquées")
@@ -178,7 +178,7 @@ def funnels_step(stage: Stage) -> Finding:
         status = icarius.loc[("icarius", component), "status"] if ("icarius", component) in icarius.index else None
         stage.rec.scalar(f"pilots.icarius.{component}_{key}", value, unit="EUR" if key == "cost" else "count",
                          origin=f"pilot data ({status})")
-    figure = charts.funnel_chart(funnel, component="accompaniment")
+    figure = charts.funnel_chart(funnel, component="accompaniment", language=stage.params.meta.language)
     stage.rec.figure("pilots.funnel_chart", figure, caption="Accompagnements : des personnes orientées aux parcours complets",
                      alt="Entonnoir par projet pilote : personnes orientées, accompagnées et parcours terminés")
     lines = commentary.comment_funnels(funnel)
@@ -205,8 +205,8 @@ def pooling_step(stage: Stage) -> Finding:
     rec.text("pooled.pilot_codes", ",".join(map(str, paired["group"])))
     from policy_kit.evidence.labels import PILOT_LABELS
 
-    figure = charts.forest_plot([PILOT_LABELS.get(g, g) for g in paired["group"]], paired["d_z"], paired["d_z_low"],
-                                paired["d_z_high"], pooled)
+    figure = charts.forest_plot(list(paired["group"]), paired["d_z"], paired["d_z_low"], paired["d_z_high"], pooled,
+                                language=stage.params.meta.language)
     rec.figure("pooled.forest", figure, caption="Effet des accompagnements par projet pilote et effet combiné",
                alt="Graphique en forêt : effet avant/après de chaque projet pilote avec son intervalle, et losange de l'effet combiné")
     lines = commentary.comment_pooled(pooled)

@@ -26,6 +26,14 @@ unrecorded-number
         provenance section (between ``_Provenance…`` bookmarks, see Section.provenance):
         they carry sample sizes, versions and hashes, not results.
 
+language-purity
+    In an nl or en document, no sentence in another of the three languages. A sentence (a paragraph,
+    cell, header or footnote split at . ! ? ;) is foreign when it holds at least two function words
+    of another language and more of them than of its own (``foreign_language``). Text between
+    quotation marks (« », ‘ ’, “ ”, " ") is a quoted title and is left out, and so are capitalised
+    words inside a sentence (« La Libre Belgique ») and « et al. »; a proper name rarely carries two
+    function words (« Union des classes moyennes » has one).
+
 missing-alt-text
     A picture (wp:docPr) without a description.
 
@@ -240,7 +248,7 @@ class FoundNumber:
 _GROUP = {"fr": "[\u202f\u00a0]", "nl": "[.\u202f\u00a0]", "en": ","}
 _DECIMAL = {"fr": ",", "nl": ",", "en": r"\."}
 _UNITS = [
-    (r"%", 0.01), (r"Md€|mld\.?\s?€|milliards?|miljard|bn", 1e9), (r"M€|mln\.?\s?€|millions?|miljoen", 1e6),
+    (r"%", 0.01), (r"Md€|mld\.?\s?€|mld\.|milliards?|miljard|bn", 1e9), (r"M€|mln\.?\s?€|mln\.|millions?|miljoen", 1e6),
     (r"k€", 1e3), (r"€", 1.0), (r"m\b", 1e6),
 ]
 _UNIT_RE = re.compile(r"[ \u00a0\u202f]?(" + "|".join(u for u, _ in _UNITS) + ")")
@@ -292,8 +300,8 @@ def find_numbers(text: str, language: str = "fr") -> list[FoundNumber]:
         if um:
             unit = um.group(1)
             scale = next(s for pattern, s in _UNITS if re.fullmatch(pattern, unit))
-        elif language == "en" and text[max(0, m.start() - 1):m.start()] == "€":
-            unit = "€"
+        elif re.search(r"€[ \u00a0\u202f]?-?$", text[max(0, m.start() - 3):m.start()]):
+            unit = "€"  # the currency before the number, as nl-BE and en-GB write it (« € 61,77 », « €61.77 »)
         if unit is None and not decimals and digits == integer and 1900 <= value <= 2100:
             continue  # a year
         found.append(FoundNumber(m.group(0), value * scale, precision * scale, unit))
@@ -319,6 +327,49 @@ def number_is_recorded(number: FoundNumber, recorded: list[float]) -> bool:
     if number.unit is None:
         candidates.append((value / 100, tol / 100))  # « entre 11 et 15 % »
     return any(abs(v - r) <= t for v, t in candidates for r in recorded)
+
+
+# --------------------------------------------------------------------------- languages
+
+# Short words that mark a language and are not words of the other two (« en », « de », « in », « is »,
+# « of », « an », « on » and « per » are shared, so they are left out).
+FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "fr": frozenset("le la les des du et est sont une pour par dans avec sur au aux qui que cette ces ou pas nous "
+                    "leur leurs été sera selon sans très à".split()),
+    "nl": frozenset("het een van voor met op zijn niet dat die bij naar wordt worden ook uit tot deze aan om geen hun "
+                    "wij onze als dan maar door heeft hebben zal kan werd".split()),
+    "en": frozenset("the and to are for with that this from which be by were has have its their our will than "
+                    "but into".split()),
+}
+PURITY_LANGUAGES = ("nl", "en")
+_QUOTED = re.compile(r"«[^»]*»|‘[^’]*’|“[^”]*”|\"[^\"]*\"")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+_ELISION = re.compile(r"^(?:l|d|qu|n|s|c|j)['’]\w")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def foreign_language(sentence: str, language: str) -> str | None:
+    """The other language ``sentence`` is written in, or None; quoted titles do not count."""
+    found = _WORD.findall(_QUOTED.sub(" ", sentence.replace("et al.", " ")))
+    # a capitalised word inside a sentence is part of a name (« Le Vif », « La Libre Belgique », « L'Echo »)
+    words = [w.lower() for i, w in enumerate(found) if i == 0 or not w[:1].isupper()]
+    # a French elision (« l'option », « d'incapacité ») counts as one French function word
+    elided = sum(bool(_ELISION.match(w)) for w in words)
+    own = sum(w in FUNCTION_WORDS[language] for w in words) + (elided if language == "fr" else 0)
+    counts = {other: sum(w in FUNCTION_WORDS[other] for w in words) + (elided if other == "fr" else 0)
+              for other in FUNCTION_WORDS if other != language}
+    other, hits = max(counts.items(), key=lambda kv: kv[1])
+    return other if hits >= 2 and hits > own else None
+
+
+def foreign_sentences(text: str, language: str) -> list[tuple[str, str]]:
+    """(sentence, its language) for every sentence of ``text`` in another language than ``language``."""
+    found = []
+    for sentence in _SENTENCE_END.split(text):
+        other = foreign_language(sentence, language)
+        if other:
+            found.append((sentence.strip(), other))
+    return found
 
 
 # --------------------------------------------------------------------------- the checks
@@ -395,6 +446,14 @@ def check_document(
                     problems.append(Problem(_locate(p, styles), "number matches no recorded result",
                                             found=number.text, kind="unrecorded-number",
                                             hint="pass it in recorded_numbers, or compute it in the pipeline"))
+
+    # language purity
+    if language in PURITY_LANGUAGES:
+        for p in all_paras:
+            for sentence, other in foreign_sentences(p.text, language):
+                problems.append(Problem(_locate(p, styles), f"a sentence in {other} in a document in {language}",
+                                        expected=f"every sentence in {language}, outside quoted titles", found=sentence[:80],
+                                        kind="language-purity"))
 
     # pictures
     for name, root in roots.items():

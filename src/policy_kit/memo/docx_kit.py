@@ -437,8 +437,8 @@ def set_numbering(paragraph: DocxParagraph, num_id: int, level: int = 0) -> None
 
 _GAP = r"[\s\u00a0\u202f]*"
 _NUM = r"\d[\d\u00a0\u202f .,']*"
-_UNIT = r"(?:%|M€|Md€|k€|€|mln\. ?€|mld\. ?€|m|bn|pp|points?|procentpunt|€ ?/ ?€)"
-_AMOUNT = rf"[-−+]?{_GAP}€?{_GAP}{_NUM}{_GAP}{_UNIT}?"
+_UNIT = r"(?:%|M€|Md€|k€|€|mln\.(?: ?€)?|mld\.(?: ?€)?|m|bn|pp|points?|procentpunt|€ ?/ ?€)"
+_AMOUNT = rf"[-−+]?{_GAP}€?{_GAP}[-−]?{_NUM}{_GAP}{_UNIT}?"
 # a number with its unit, or an interval whose bounds both carry it (« 23,1 % – 31,1 % »)
 _NUMERIC_CELL = re.compile(rf"^[<>≤≥≈~±]?{_GAP}{_AMOUNT}(?:{_GAP}[–-]{_GAP}{_AMOUNT})?$")
 MISSING_MARKERS = frozenset({"", "–", "—", "-", "n.d.", "n.a.", "s", "*", "nvt", "n/a"})

@@ -16,14 +16,10 @@ from typing import Callable, Iterable, Mapping
 import pandas as pd
 
 from policy_kit import formatting as fmt
-
-Translate = Callable[[str], str]
-
-
-def N_(message: str) -> str:
-    """Marks a message for the catalogue where it is defined; translated where it is used."""
-    return message
-
+from policy_kit.i18n import (  # noqa: F401 - shared with the charts of every stage, re-exported
+    CODES, COMPONENT_PARAMETERS, EFFECTS, N_, PARAMETERS, STATES, TRANSITION, Translate, capitalise, code,
+    parameter_label,
+)
 
 # --------------------------------------------------------------------------- columns
 
@@ -262,44 +258,6 @@ def header(table: str, name: str, _: Translate, **years) -> str:
 
 # --------------------------------------------------------------------------- codes in cells
 
-# In reading order: subgroup rows are sorted by it.
-CODES: dict[str, str] = {
-    # survey breakdowns
-    "gender": N_("Gender"), "region": N_("Region"), "activity": N_("Activity"), "sector": N_("Sector"),
-    "hours_band": N_("Working hours a week"),
-    "homme": N_("Men"), "femme": N_("Women"),
-    "flandre": N_("Flanders"), "wallonie": N_("Wallonia"), "bruxelles": N_("Brussels"),
-    "main": N_("Self-employed as main occupation"), "complementary": N_("Self-employed as side occupation"),
-    "after_pension": N_("Self-employed after retirement"),
-    "profession_liberale": N_("Liberal professions"), "commerce": N_("Trade"), "industrie": N_("Industry and crafts"),
-    "autre": N_("Other sectors"),
-    "moins de 40 h": N_("under 40 h"), "40 à 49 h": N_("40 to 49 h"), "50 à 69 h": N_("50 to 69 h"),
-    "70 h et plus": N_("70 h or more"),
-    # indicators and risk factors
-    "burnout_risk": N_("Burn-out risk"), "stress_high": N_("High stress"), "sleep_poor": N_("Poor sleep"),
-    "isolation_high": N_("Isolation"), "conflict_high": N_("Work–family conflict"),
-    "long_hours": N_("Long working weeks"), "resources_low": N_("Few resources (autonomy, support)"),
-    # pilots and their components
-    "icarius": N_("Icarius (UCM)"), "liantis": N_("Liantis"), "acerta": N_("Acerta"),
-    "programme": N_("Programme"), "survey": N_("Survey"), "website_newsletter": N_("Website and newsletter"),
-    "linkedin": N_("LinkedIn"), "events": N_("Events"), "app": N_("Prevention app"),
-    "accompaniment": N_("Accompaniment"), "information": N_("Information and events"),
-    # what a pilot figure counts
-    "reached": N_("people reached"), "participants": N_("participants"), "completed": N_("completed"),
-    "sessions": N_("sessions"), "satisfaction": N_("satisfaction"),
-    # status and quality of a figure
-    "published": N_("published"), "synthetic": N_("synthetic"), "assumption": N_("assumption"),
-    "high": N_("high"), "medium": N_("medium"), "low": N_("low"),
-    # incremental analysis
-    "ND": N_("not dominated"), "ED": N_("extended dominance"), "D": N_("dominated"),
-    # parameter kinds
-    "probability": N_("probability"), "share": N_("share"), "cost": N_("cost"), "duration": N_("duration"),
-    "count": N_("count"), "ratio": N_("ratio"), "effect": N_("effect"), "rate": N_("rate"), "other": N_("other"),
-    # what would change the decision
-    "above": N_("above"), "below": N_("below"),
-    "status_quo": N_("Status quo"),
-}
-
 # Indicator definitions, translated; the recorded French one is kept for an unknown indicator.
 DEFINITIONS: dict[str, str] = {
     "burnout_risk": N_("BAT-12 score above the at-risk cut-off"),
@@ -308,16 +266,6 @@ DEFINITIONS: dict[str, str] = {
     "isolation_high": N_("isolation 4 or 5 out of 5"),
     "conflict_high": N_("difficulty combining work and family 4 or 5 out of 5"),
 }
-
-
-def code(value, _: Translate, extra: Mapping[str, str] | None = None) -> str:
-    """A code as a reader says it: option codes through ``extra`` (labels from params), others through CODES."""
-    if _missing(value):
-        return fmt.MISSING
-    text = str(value)
-    if extra and text in extra:
-        return extra[text]
-    return _(CODES[text]) if text in CODES else text
 
 
 def code_order(values: Iterable) -> list[int]:
@@ -422,86 +370,6 @@ def interval(low, high, kind: str, language: str, _: Translate, *, scale: str = 
     lo = format_cell(low, kind, language, _, scale=scale, param_kind=param_kind)
     hi = format_cell(high, kind, language, _, scale=scale, param_kind=param_kind)
     return f"{lo} – {hi}"
-
-
-# --------------------------------------------------------------------------- model parameters
-
-STATES: dict[str, str] = {
-    "well": N_("in good health"),
-    "at_risk": N_("at risk of burn-out"),
-    "incapacity": N_("primary incapacity (first year)"),
-    "invalidity": N_("invalidity (beyond one year)"),
-    "back_at_work": N_("back at work"),
-    "left": N_("left self-employment"),
-}
-PARAMETERS: dict[str, str] = {
-    "population": N_("the insured population"),
-    "population_dynamics.growth": N_("the yearly growth of the insured population"),
-    "population_dynamics.invalidity_at_start": N_("the number of self-employed in mental invalidity at the start"),
-    "incidence.all_causes": N_("the yearly incidence of primary incapacity (all causes)"),
-    "incidence.mental_share": N_("the mental share of primary incapacities"),
-    "risk_prevalence": N_("the prevalence of burn-out risk"),
-    "allowance.daily_rate": N_("the daily allowance"),
-    "allowance.paid_days_per_year": N_("the number of paid days a year"),
-    "incapacity_duration_years": N_("the mean duration of primary incapacity"),
-    "healthcare_cost_per_person_year": N_("the healthcare cost per year of incapacity"),
-    "output_per_person_year": N_("the reference income per working year"),
-    "closure_cost": N_("the cost of a business closure"),
-    "wellbeing.value_per_wellby_gbp": N_("the value of a WELLBY"),
-    "wellbeing.eur_per_gbp": N_("the euro/pound exchange rate"),
-    "wellbeing.loss_at_risk": N_("the loss of life satisfaction at risk"),
-    "wellbeing.loss_incapacity": N_("the loss of life satisfaction in incapacity"),
-    "wellbeing.loss_invalidity": N_("the loss of life satisfaction in invalidity"),
-    "optimism_bias": N_("the optimism-bias uplift"),
-    "cost_indexation": N_("the yearly indexation of costs"),
-    "benefit_indexation": N_("the yearly indexation of benefits"),
-    "budget_cap": N_("the yearly budget cap"),
-}
-COMPONENT_PARAMETERS: dict[str, str] = {
-    "uptake": N_("the uptake ({component})"),
-    "fixed_cost_per_year": N_("the fixed yearly cost ({component})"),
-    "cost_per_participant": N_("the cost per participant ({component})"),
-    "effect_years": N_("the duration of the effect ({component})"),
-    "decay": N_("the yearly fading of the effect ({component})"),
-}
-TRANSITION = N_("the yearly probability of moving from « {origin} » to « {target} »")
-EFFECTS = {
-    "rr": N_("the relative risk of « {origin} » → « {target} » ({component})"),
-    "d": N_("the effect size on « {origin} » → « {target} » ({component})"),
-}
-
-
-def _transition(key: str) -> tuple[str, str] | None:
-    origin, sep, target = key.partition("->")
-    return (origin, target) if sep and origin in STATES and target in STATES else None
-
-
-def capitalise(text: str) -> str:
-    """First letter up, for a label that starts a table cell (« La durée … »)."""
-    return text[:1].upper() + text[1:]
-
-
-def parameter_label(name: str, _: Translate, *, components: Mapping[str, str] | None = None,
-                    effect_types: Mapping[str, str] | None = None, fallback: str | None = None) -> str:
-    """« the uptake (accompagnement pluridisciplinaire) » for ``component.accompaniment.uptake``.
-
-    Component labels come from params (the user's words, untranslated); ``effect_types`` maps
-    ``component.<name>.effect.<transition>`` to « rr » or « d ». Unknown names give ``fallback``.
-    """
-    components = components or {}
-    if name in PARAMETERS:
-        return _(PARAMETERS[name])
-    parts = name.split(".")
-    if parts[0] == "transition" and len(parts) == 2 and (states := _transition(parts[1])):
-        return _(TRANSITION).format(origin=_(STATES[states[0]]), target=_(STATES[states[1]]))
-    if parts[0] == "component" and len(parts) >= 3:
-        label = components.get(parts[1], parts[1])
-        if len(parts) == 3 and parts[2] in COMPONENT_PARAMETERS:
-            return _(COMPONENT_PARAMETERS[parts[2]]).format(component=label)
-        if len(parts) == 4 and parts[2] == "effect" and (states := _transition(parts[3])):
-            message = EFFECTS.get((effect_types or {}).get(name, "d"), EFFECTS["d"])
-            return _(message).format(origin=_(STATES[states[0]]), target=_(STATES[states[1]]), component=label)
-    return fallback or name
 
 
 # --------------------------------------------------------------------------- captions and rules

@@ -131,8 +131,9 @@ def _header(stage: Stage, _) -> Header:
 
 def _properties(stage: Stage, kind: str) -> tuple[DocumentProperties, Provenance]:
     meta, prov = stage.params.meta, _provenance(stage)
+    _ = translator(meta.language)
     props = DocumentProperties(title=f"{meta.title} — {kind}", author=meta.author, subject=meta.title,
-                               keywords=["burn-out", "indépendants", "prévention", "Icarius"])
+                               keywords=["burn-out", _("self-employed"), _("prevention"), "Icarius"])
     provenance = Provenance(run_id=prov["run_id"], params_hash=prov["params_sha256"], data_hashes=prov["data_sha256"],
                             git_commit=prov["git_commit"], package_version=prov["package_version"])
     return props, provenance

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from policy_kit.params.located import At, Collect, KeyPath, KeyProblems
 from policy_kit.params.schedules import discount_schedule_names
 from policy_kit.params.sourced import Kind, Sourced
+from policy_kit.params.text import LocalText
 from policy_kit.params.states import ABSORBING, DERIVED_TRANSITIONS, REMAINDER_STATE, parse_transition
 
 Perspective = Literal["social_security", "society"]
@@ -76,7 +77,7 @@ class EffectParams(_Section):
 class ComponentParams(_Section):
     """A pilot component scaled up to the whole population."""
 
-    label_fr: str
+    label_fr: LocalText  # in the run's language despite the name (kept for the recorded columns)
     target: Literal["all", "at_risk"] = Field(description="who is offered it: all insured active self-employed, or those at risk")
     uptake: Sourced = Field(description="share of the target reached / participating each year")
     fixed_cost_per_year: Sourced
@@ -232,7 +233,7 @@ class EconomicsParams(_Section):
     benefit_indexation: Sourced
     components: dict[str, ComponentParams]
     combinations: dict[str, list[str]] = Field(default_factory=dict)
-    combination_labels_fr: dict[str, str] = Field(default_factory=dict)
+    combination_labels_fr: dict[str, LocalText] = Field(default_factory=dict)
     calibration: list[CalibrationTarget] = Field(default_factory=list)
     psa: PsaParams = PsaParams()
     wtp_per_case_averted: WtpGrid = WtpGrid()

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from .located import Collect
 from .sourced import Sourced
+from .text import LocalText
 
 SHARE_TOLERANCE = 1e-6
 MIN_CELL_FLOOR = 10  # no published cell rests on fewer respondents (usual floor of statistical offices)
@@ -41,10 +42,10 @@ class MarginSet(_Strict):
     """Population shares of one survey column, with their source."""
 
     shares: dict[str, float]
-    source: str
+    source: LocalText
     vintage: str
     approximate: bool = False
-    note: str | None = None
+    note: LocalText | None = None
 
     @field_validator("shares")
     @classmethod

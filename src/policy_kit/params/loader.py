@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from policy_kit.errors import ParamsError, Problem
 from policy_kit.params.located import KeyProblems
+from policy_kit.params.text import LANGUAGE_KEY, context_language
 
 KeyPath = tuple[str | int, ...]
 
@@ -289,7 +290,7 @@ def validate_file(path: Path, model: type[BaseModel]) -> tuple[BaseModel, Loaded
     # NaN passes every range check (comparisons with it are all false): refused wherever it is
     problems = non_finite_problems(loaded.data, loaded.lines, str(path)) + unwritable_text_problems(loaded.data, loaded.lines, str(path))
     try:
-        validated = model.model_validate(loaded.data, context={"params_dir": path.parent})
+        validated = model.model_validate(loaded.data, context={"params_dir": path.parent, LANGUAGE_KEY: context_language(loaded.data)})
     except ValidationError as exc:
         problems = _merge(problems, validation_problems(exc, model, loaded.lines, str(path)))
     else:

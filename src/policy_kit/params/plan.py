@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from policy_kit.params.located import Collect
 from policy_kit.params.sourced import Sourced
+from policy_kit.params.text import LocalText
 
 DecisionRule = Literal["max_npv_under_cap", "max_npv", "max_cases_under_cap"]
 
@@ -24,7 +25,7 @@ class _Strict(BaseModel):
 
 class OptionComponent(_Strict):
     coverage: list[float] = Field(description="share of the component's full uptake reached, one value per plan year")
-    payer: str | None = Field(default=None, description="who pays for this component; the option's payer if empty")
+    payer: LocalText | None = Field(default=None, description="who pays for this component; the option's payer if empty")
 
     @field_validator("coverage")
     @classmethod
@@ -38,9 +39,9 @@ class OptionComponent(_Strict):
 
 
 class PlanOption(_Strict):
-    label: str
-    description: str = ""
-    payer: str = Field(description="who pays, e.g. « INASTI — gestion globale du statut social des indépendants »")
+    label: LocalText
+    description: LocalText = ""
+    payer: LocalText = Field(description="who pays, e.g. « INASTI — gestion globale du statut social des indépendants »")
     components: dict[str, OptionComponent] = Field(default_factory=dict)
     after_last_year: Literal["continue", "stop"] = Field(
         default="continue",

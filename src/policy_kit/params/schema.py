@@ -14,6 +14,7 @@ from policy_kit.params.economics import EconomicsParams
 from policy_kit.params.evidence import EvidenceParams
 from policy_kit.params.located import At, Collect, KeyProblems
 from policy_kit.params.plan import OptionComponent, PlanOption, PlanParams  # noqa: F401 - re-exported
+from policy_kit.params.text import LANGUAGE_KEY, LocalText, context_language
 
 Language = Literal["fr", "nl", "en"]
 # the dotted key of a recorded result of a stage before the memo (see policy_kit.records)
@@ -27,11 +28,13 @@ class Strict(BaseModel):
 class Meta(Strict):
     """Who writes to whom, and what the scenario is."""
 
-    title: str = Field(description="scenario title, used in the memo subject line and the annex")
-    organisation: str
-    author: str = Field(description="author and service, shown after « De »")
-    addressee: str = Field(description="shown after « À »")
-    classification: str = "Usage interne"
+    # Words may be given per language ({fr: …, nl: …, en: …}): see policy_kit.params.text.
+    title: LocalText = Field(description="scenario title, used in the memo subject line and the annex")
+    organisation: LocalText
+    author: LocalText = Field(description="author and service, shown after « De »")
+    addressee: LocalText = Field(description="shown after « À »")
+    classification: LocalText = Field(default={"fr": "Usage interne", "nl": "Intern gebruik", "en": "Internal use"},
+                                      validate_default=True)
     date: dt.date | None = Field(default=None, description="memo date; the run date if absent (fix it so reruns are "
                                  "identical); not after the plan's first year")
     language: Language = "fr"
@@ -53,7 +56,7 @@ class RunSettings(Strict):
 
 
 class MemoParams(Strict):
-    asks: list[str] = Field(
+    asks: list[LocalText] = Field(
         description="the asks for the memorandum; {placeholders} are bound to recorded results, e.g. {plan.recommended.roi}"
     )
     key_figures: list[str] = Field(
@@ -95,6 +98,13 @@ class Params(Strict):
     economics: EconomicsParams
     plan: PlanParams
     memo: MemoParams
+
+    @classmethod
+    def model_validate(cls, obj, *args, context: dict | None = None, **kwargs):
+        """Validates with the run's language taken from ``meta.language``, so per-language texts resolve to it."""
+        context = dict(context or {})
+        context.setdefault(LANGUAGE_KEY, context_language(obj))
+        return super().model_validate(obj, *args, context=context, **kwargs)
 
     # Params keys that name input files, relative to the project root.
     DATA_KEYS: ClassVar[tuple[tuple[str, ...], ...]] = (("evidence", "survey"), ("evidence", "pilots", "activity"), ("evidence", "pilots", "prepost"))

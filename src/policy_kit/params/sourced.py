@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from policy_kit.params.located import Collect
+from policy_kit.params.text import LocalText
 
 # What kind of quantity a parameter is decides its uncertainty distribution in the
 # probabilistic analysis (beta for probabilities and shares, gamma for costs/durations/counts,
@@ -28,11 +29,11 @@ class Sourced(BaseModel):
     low: float | None = None
     high: float | None = None
     kind: Kind = "other"
-    unit: str = ""
-    source: str | None = None
+    unit: LocalText = ""
+    source: LocalText | None = None
     vintage: str | None = Field(default=None, description="year or date the figure refers to")
     quality: Quality = "medium"
-    note: str | None = None
+    note: LocalText | None = None
     interval: float = Field(default=0.95, gt=0.0, lt=1.0,
                             description="probability that the true value lies between low and high (0.95: they are the 2.5th and 97.5th percentiles)")
 

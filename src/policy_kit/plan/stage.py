@@ -14,7 +14,9 @@ import numpy as np
 from policy_kit.economics import charts as eco_charts
 from policy_kit.economics.model import EconomicModel, build_model
 from policy_kit.economics.sensitivity import one_way, switching_values, two_way
+from policy_kit.i18n import capitalise, parameter_label, translator
 from policy_kit.notebook import Finding, Stage
+from policy_kit.params.economics import EconomicsParams
 from policy_kit.params.sourced import Sourced
 from policy_kit.plan import charts
 from policy_kit.plan.changes import what_would_change
@@ -67,7 +69,7 @@ def evaluate(stage: Stage, draws: int | None = None) -> Finding:
 
 def budget_step(stage: Stage, evaluated: tuple[EconomicModel, PlanResults]) -> Finding:
     _, results = evaluated
-    figure = charts.budget_impact(results)
+    figure = charts.budget_impact(results, language=stage.params.meta.language)
     stage.rec.figure("budget_chart", figure, caption="Impact budgétaire annuel par option, brut et net des indemnités évitées",
                      alt="Barres par année et par option : coût brut annuel et coût net des indemnités d'incapacité évitées, en euros non actualisés")
     impact = results.budget_impact()
@@ -80,7 +82,7 @@ def budget_step(stage: Stage, evaluated: tuple[EconomicModel, PlanResults]) -> F
 
 def cases_step(stage: Stage, evaluated: tuple[EconomicModel, PlanResults]) -> Finding:
     _, results = evaluated
-    figure = charts.cases_averted(results)
+    figure = charts.cases_averted(results, language=stage.params.meta.language)
     stage.rec.figure("cases_chart", figure, caption="Cas d'incapacité évités par année et par option",
                      alt="Courbes par option du nombre de nouveaux cas d'incapacité primaire évités chaque année")
     return Finding("Cas évités", [], None, figure)
@@ -88,7 +90,7 @@ def cases_step(stage: Stage, evaluated: tuple[EconomicModel, PlanResults]) -> Fi
 
 def ranking_step(stage: Stage, evaluated: tuple[EconomicModel, PlanResults]) -> Finding:
     _, results = evaluated
-    figure = charts.option_comparison(results)
+    figure = charts.option_comparison(results, language=stage.params.meta.language)
     stage.rec.figure("comparison_chart", figure, caption="Valeur actuelle nette de chaque option et son intervalle à 95 %",
                      alt="Points et intervalles de la valeur actuelle nette de chaque option par rapport à la situation de référence, avec le plafond budgétaire")
     return Finding("Classement", [], results.ranking.table, figure)
@@ -103,6 +105,14 @@ def analysed_option(results: PlanResults) -> str:
     return str(others["npv"].idxmax())
 
 
+def parameter_words(eco: EconomicsParams, names, translate) -> dict[str, str]:
+    """Each model parameter's words in the run's language, as the annex says them."""
+    components = {name: c.label_fr for name, c in eco.components.items()}
+    effect_types = {f"component.{name}.effect.{e.transition}": e.type for name, c in eco.components.items() for e in c.effects}
+    words = {p: parameter_label(p, translate, components=components, effect_types=effect_types) for p in names}
+    return {p: capitalise(w) for p, w in words.items() if w != p}  # an unknown name keeps its recorded label
+
+
 def sensitivity_step(stage: Stage, evaluated: tuple[EconomicModel, PlanResults]) -> Finding:
     """Tornado, switching values and two-way grid of the analysed option's NPV against the reference."""
     _, results = evaluated
@@ -113,7 +123,9 @@ def sensitivity_step(stage: Stage, evaluated: tuple[EconomicModel, PlanResults])
     tornado_data = one_way(pm, option, reference=reference)
     rec.table("sensitivity.one_way", tornado_data,
               caption=f"Analyse univariée : VAN de « {results.label(option)} » par rapport à la situation de référence")
-    figure = eco_charts.tornado(tornado_data)
+    language = stage.params.meta.language
+    figure = eco_charts.tornado(tornado_data, language=language,
+                                labels=parameter_words(stage.params.economics, tornado_data["parameter"], translator(language)))
     rec.figure("sensitivity.tornado", figure,
                caption=f"Paramètres qui font le plus varier la VAN de « {results.label(option)} » par rapport à la situation de référence",
                alt="Diagramme en tornade : variation de la valeur actuelle nette de l'option analysée par rapport à la situation "
@@ -147,10 +159,11 @@ def psa_step(stage: Stage, evaluated: tuple[EconomicModel, PlanResults]) -> Find
     curve = psa.ceac(grid)
     rec.table("psa.ceac", curve, caption="Courbe d'acceptabilité")
     labels = {o: results.label(o) for o in psa.options}
-    plane = eco_charts.ce_plane(psa.ce_plane().query("option != @results.baseline"))
+    language = stage.params.meta.language
+    plane = eco_charts.ce_plane(psa.ce_plane().query("option != @results.baseline"), language=language)
     rec.figure("psa.ce_plane", plane, caption="Plan coût-efficacité : coût et cas évités de chaque tirage, par rapport à la situation de référence",
                alt="Nuage de points des tirages probabilistes : coût supplémentaire en ordonnée, cas d'incapacité évités en plus en abscisse, par option")
-    ceac_fig = eco_charts.ceac(curve, labels)
+    ceac_fig = eco_charts.ceac(curve, labels, language=language)
     rec.figure("psa.ceac_chart", ceac_fig, caption="Probabilité que chaque option soit la meilleure selon la valeur accordée à un cas évité",
                alt="Courbes d'acceptabilité : probabilité que chaque option soit la plus rentable en fonction du consentement à payer par cas évité")
     p = float(results.summary.loc[analysed_option(results), "p_npv_positive"])
