@@ -181,4 +181,7 @@ def test_language_purity_leaves_names_and_citations_alone():
 
     assert foreign_language("Read in Le Vif and La Libre Belgique, after Heber et al. 2017.", "en") is None
     assert foreign_language("UCM — Union des classes moyennes", "nl") is None
+    # an apostrophe inside a quoted title does not close it
+    assert foreign_language("UCM Voice, ‘Bien-être des indépendants : c’est la fin’, 15 september 2023;", "nl") is None
+    assert foreign_language("UCM Voice, ‘c’est la fin’, mais le plan est rentable pour les caisses.", "nl") == "fr"
     assert foreign_language("Le plan est rentable pour les caisses.", "en") == "fr"

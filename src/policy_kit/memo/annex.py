@@ -20,6 +20,7 @@ from policy_kit.memo.content import Table
 from policy_kit.records import Results
 
 N_ = L.N_
+DATA_NOTES_LANGUAGE = "en"  # the notes of data/pilots/*.csv
 
 
 @dataclass
@@ -353,6 +354,10 @@ def published(ctx: AnnexContext) -> list[Table]:
     data[ctx.header(key, "value")] = [L.format_money(v, ctx.language, "unit") if m == "cost" else fmt.number(v, 0, ctx.language)
                                       for v, m in zip(frame["value"], frame["metric"])]
     data = pd.concat([data, ctx.frame(key, frame, ["source", "note"])], axis=1)
+    if ctx.language != DATA_NOTES_LANGUAGE:
+        # the data file's own words, quoted, rather than an English sentence in a French or Dutch annex
+        note = ctx.header(key, "note")
+        data[note] = [ctx._("« {text} »").format(text=t) if t and t != fmt.MISSING else t for t in data[note]]
     return [ctx.table(key, data, shown_columns=6)]
 
 

@@ -342,7 +342,8 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
                     "but into".split()),
 }
 PURITY_LANGUAGES = ("nl", "en")
-_QUOTED = re.compile(r"«[^»]*»|‘[^’]*’|“[^”]*”|\"[^\"]*\"")
+# inside ‘…’, a ’ between letters is an apostrophe (‘… c’est la fin’), not the closing mark
+_QUOTED = re.compile(r"«[^»]*»|‘(?:[^’]|’(?=\w))*’|“[^”]*”|\"[^\"]*\"")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 _ELISION = re.compile(r"^(?:l|d|qu|n|s|c|j)['’]\w")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
