@@ -379,6 +379,7 @@ CAPTIONS: dict[str, str] = {
     "evidence.prevalence.table": N_("Weighted and unweighted prevalence"),
     "evidence.risk_factors.odds_ratios": N_("Risk factors for burn-out (odds ratios)"),
     "evidence.subgroups.burnout_risk": N_("Burn-out risk by subgroup"),
+    "evidence.pilots.published": N_("Figures published by the pilots"),
     "evidence.pilots.funnels": N_("From people reached to completed pathways, by pilot"),
     "evidence.pilots.prepost": N_("Before/after change of the accompanied participants"),
     "evidence.survey.dropped_by_reason": N_("Survey answers dropped, by reason"),
