@@ -74,32 +74,30 @@ def _yearly(pm: EconomicModel, plan: PlanParams, sim) -> pd.DataFrame:
     """Long table option × payer × year for the plan years (first draw of `sim`)."""
     in_plan = np.isin(pm.years, plan.years)
     years = pm.years[in_plan]
+    zero = np.zeros(in_plan.sum())
     rows = []
     for name, opt in plan.options.items():
         key = engine_name(name)
-        payers = list(dict.fromkeys([opt.payer] + [_payer(plan, name, c) for c in opt.components]))
+        payers = list(dict.fromkeys([_payer(plan, name, c) for c in opt.components]))
         for payer in payers:
             comps = [c for c in opt.components if _payer(plan, name, c) == payer]
-            zero = np.zeros(in_plan.sum())
-            gross = sum((sim.component_cost[key][c][0, in_plan] for c in comps), zero)
-            reached = sum((sim.component_participants[key][c][0, in_plan] for c in comps), zero)
-            main = payer == opt.payer  # savings and cases are shown on the option's own payer line
-            pick = (lambda a: a[0, in_plan]) if main else (lambda a: zero)  # noqa: E731
-            frame = pd.DataFrame(
-                {
-                    "option": name,
-                    "label": opt.label,
-                    "year": years,
-                    "payer": payer,
-                    "gross_cost": gross,
-                    "allowances_avoided": pick(sim.benefits[key]["allowances"]),
-                    "healthcare_avoided": pick(sim.benefits[key]["healthcare"]),
-                    "cases_averted_incapacity": pick(sim.entries_averted[key]),
-                    "invalidity_person_years_averted": pick(sim.invalidity_py_averted[key]),
-                    "participants": reached,
-                }
-            )
-            rows.append(frame)
+            rows.append(pd.DataFrame({
+                "option": name, "label": opt.label, "year": years, "payer": payer,
+                "gross_cost": sum((sim.component_cost[key][c][0, in_plan] for c in comps), zero),
+                "allowances_avoided": zero, "healthcare_avoided": zero,
+                "cases_averted_incapacity": zero, "invalidity_person_years_averted": zero,
+                "participants": sum((sim.component_participants[key][c][0, in_plan] for c in comps), zero),
+            }))
+        # allowances and healthcare avoided are INAMI's, whoever pays for the prevention
+        rows.append(pd.DataFrame({
+            "option": name, "label": opt.label, "year": years, "payer": plan.savings_payer,
+            "gross_cost": zero,
+            "allowances_avoided": sim.benefits[key]["allowances"][0, in_plan],
+            "healthcare_avoided": sim.benefits[key]["healthcare"][0, in_plan],
+            "cases_averted_incapacity": sim.entries_averted[key][0, in_plan],
+            "invalidity_person_years_averted": sim.invalidity_py_averted[key][0, in_plan],
+            "participants": zero,
+        }))
     out = pd.concat(rows, ignore_index=True)
     out["net_cost"] = out["gross_cost"] - out["allowances_avoided"]
     return out[["option", "label", "year", "payer", *YEARLY_COLUMNS]]
