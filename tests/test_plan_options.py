@@ -324,3 +324,25 @@ def test_sensitivity_is_about_the_recommended_option_against_the_reference(model
     j = results.psa.options.index(option)
     assert results.summary.loc[option, "p_npv_positive"] == pytest.approx((results.psa.npv[:, j] > 0).mean())
     assert results.psa.reference == default_plan.baseline
+
+
+def test_one_yearly_cost_per_option_the_memo_reads_too(default_plan, results):
+    # the memo's Table 1 reads the gross cost of the last plan year summed over payers: the plan records that same figure
+    last = results.yearly[results.yearly["year"] == default_plan.last_year].groupby("option")["gross_cost"].sum()
+    for name in default_plan.options:
+        assert results.summary.loc[name, "annual_cost_full"] == pytest.approx(last[name])
+    assert results.summary.loc["full", "annual_cost_full"] > results.summary.loc["full", "peak_annual_cost"] * 0.999
+
+
+def test_the_reference_is_valued_against_no_programme_in_both_perspectives(model, default_plan, results):
+    pm = plan.plan_model(model, default_plan)
+    sim = eco.simulate(pm)
+    assert set(results.reference_vs_none) == {"society", "social_security"}
+    for persp, figures in results.reference_vs_none.items():
+        pv = eco.present_values(sim, persp)
+        base, light = pv[default_plan.baseline], pv["light"]
+        assert np.isfinite(figures["npv"]) and figures["bcr"] > 0
+        assert figures["bcr"] == pytest.approx(base["benefit"][0] / base["cost"][0])
+        # what the reference is worth plus what an extension adds over it is what the extension is worth on its own
+        added = results.summary.loc["light", f"{persp}.npv"]
+        assert figures["npv"] + added == pytest.approx(light["npv"][0], rel=1e-9, abs=1.0)

@@ -125,6 +125,7 @@ class PlanResults:
     ranking: Ranking
     p_best: pd.Series  # index option
     psa: PsaResult | None = None  # every option against the baseline, the draws behind p_best and p_npv_positive
+    reference_vs_none: dict[str, dict[str, float]] | None = None  # perspective → npv, bcr of the baseline vs no programme
 
     @property
     def recommended(self) -> str:
@@ -168,6 +169,16 @@ def _ratio(num: float, den: float) -> float:
     return num / den if den > 0 else math.nan
 
 
+def _reference_vs_none(plan: PlanParams, sim) -> dict[str, dict[str, float]]:
+    """The baseline against no programme at all, in each perspective: what making it permanent is worth."""
+    out = {}
+    for persp in PERSPECTIVES:
+        pv = present_values(sim, persp)[engine_name(plan.baseline)]
+        cost, benefit = float(pv["cost"][0]), float(pv["benefit"][0])
+        out[persp] = {"npv": benefit - cost, "bcr": _ratio(benefit, cost)}
+    return out
+
+
 def _summary(plan: PlanParams, yearly: pd.DataFrame, inc_base: dict, psa: PsaResult | None,
              persp_base: dict | None = None) -> pd.DataFrame:
     totals = option_totals(yearly)
@@ -183,7 +194,9 @@ def _summary(plan: PlanParams, yearly: pd.DataFrame, inc_base: dict, psa: PsaRes
         t = totals.loc[name]
         p = {k: float(a[0]) for k, a in inc_base[name].items()}
         is_base = name == plan.baseline
-        annual_full = float(t.loc[first_full[name], "gross_cost"])
+        # the yearly cost is the last plan year's, when every option runs at its final coverage: the one figure
+        # the memo, the annex and the budget comparison all read
+        annual_full = float(t.loc[plan.last_year, "gross_cost"])
         row = {
             "label": opt.label,
             "payer": opt.payer,
@@ -259,7 +272,7 @@ def evaluate_plan(model: EconomicModel, plan: PlanParams, *, draws: int | None =
     summary["p_best"] = p_best.reindex(summary.index).to_numpy()
     summary["eligible"] = ranking.table["eligible"].reindex(summary.index).to_numpy()
     summary["rank"] = ranking.table["rank"].reindex(summary.index).to_numpy()
-    return PlanResults(plan, pm, yearly, summary, draw_table, ranking, p_best, psa)
+    return PlanResults(plan, pm, yearly, summary, draw_table, ranking, p_best, psa, _reference_vs_none(plan, sim))
 
 
 def decide(
