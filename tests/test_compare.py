@@ -102,7 +102,7 @@ def test_compare_docx_is_the_comparison_on_the_house_template(two_runs, tmp_path
     assert "plan.option.full.npv" in text
     assert len(document.tables) >= 2
     # the params' author signs it; no banner without synthetic data
-    assert "Service d'études UCM" in text
+    assert "Service d’études UCM" in text  # French typography: the apostrophe is ’
     assert "Données de démonstration" not in text
     import zipfile
 

@@ -169,7 +169,7 @@ def validate_variants(params_path: Path, variants: list[Variant], root: Path) ->
     except ValidationError:
         load(params_path, root=root, check_data=False)  # the file's own problems, at its own lines
         raise
-    validated, problems, data_checked = [], [], set()
+    validated, problems, data_checked, files_checked = [], [], set(), set()
     for variant in variants:
         where = f"variation {variant.name}"
         try:
@@ -178,8 +178,12 @@ def validate_variants(params_path: Path, variants: list[Variant], root: Path) ->
             fresh = evidence not in data_checked
             if fresh:
                 check_data_files(params, params_path, {}, root=root)
-            # template and logo for every variation; the runs skip data checks, so the survey's are made here, once per evidence section
-            preflight.check(params, params_path, root=root, data=fresh)
+            # every variation's template and logo, each distinct pair once (a check re-reads the params file); the runs
+            # skip data checks, so the survey's are made here, once per evidence section
+            files = (params.meta.template, params.meta.logo)
+            if fresh or files not in files_checked:
+                preflight.check(params, params_path, root=root, data=fresh)
+                files_checked.add(files)
             data_checked.add(evidence)
         except UserError as exc:  # bad params, or bad data
             # a bad --set value is bad in every combination it enters: said once

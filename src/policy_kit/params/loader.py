@@ -287,7 +287,7 @@ def validate_file(path: Path, model: type[BaseModel]) -> tuple[BaseModel, Loaded
                           [Problem(f"{path}:{loaded.lines.get((), 1)}", "not a mapping", expected="the sections meta, run, evidence, …",
                                    found=type(loaded.data).__name__)])
     # NaN passes every range check (comparisons with it are all false): refused wherever it is
-    problems = non_finite_problems(loaded.data, loaded.lines, str(path))
+    problems = non_finite_problems(loaded.data, loaded.lines, str(path)) + unwritable_text_problems(loaded.data, loaded.lines, str(path))
     try:
         validated = model.model_validate(loaded.data, context={"params_dir": path.parent})
     except ValidationError as exc:
@@ -316,6 +316,27 @@ def non_finite(data: Any, path: KeyPath = ()) -> list[tuple[KeyPath, float]]:
         return [hit for key, value in data.items() for hit in non_finite(value, path + (key,))]
     if isinstance(data, (list, tuple)):
         return [hit for i, value in enumerate(data) for hit in non_finite(value, path + (i,))]
+    return []
+
+
+# Characters an XML (Word) document cannot hold: control characters other than tab and line breaks, lone surrogates.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def unwritable_text_problems(data: Any, lines: dict[KeyPath, int], where: str, path: KeyPath = ()) -> list[Problem]:
+    """Text the memo could not be written with (python-docx refuses control characters), found before any step."""
+    if isinstance(data, str):
+        bad = _NOT_XML.search(data)
+        if not bad:
+            return []
+        line = _line_for(path, lines)
+        return [Problem(f"{where}:{line}" if line else where, f"'{_dotted(path)}': a control character Word cannot hold",
+                        expected="printable text", found=f"character {ord(bad.group()):#06x} at position {bad.start() + 1}",
+                        hint="pasted from another program? retype the text")]
+    if isinstance(data, dict):
+        return [p for key, value in data.items() for p in unwritable_text_problems(value, lines, where, path + (key,))]
+    if isinstance(data, list):
+        return [p for i, value in enumerate(data) for p in unwritable_text_problems(value, lines, where, path + (i,))]
     return []
 
 
