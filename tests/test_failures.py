@@ -105,22 +105,23 @@ def test_killed_kernel_fails_cleanly(project_copy, private_tmp):
 
 @pytest.mark.slow
 def test_timeout_from_params_fails_naming_the_timeout(project_copy, private_tmp):
+    # the limit is for the whole step: wide enough for the cells before the sleep, far below the sleep itself
     params = project_copy / "params" / "memorandum-2024.yaml"
-    params.write_text(params.read_text(encoding="utf-8").replace("step_timeout_s: 900", "step_timeout_s: 2"), encoding="utf-8")
+    params.write_text(params.read_text(encoding="utf-8").replace("step_timeout_s: 900", "step_timeout_s: 30"), encoding="utf-8")
     good, before = _good_briefing(project_copy)
-    _insert_cell(project_copy, "import time; time.sleep(30)")
+    _insert_cell(project_copy, "import time; time.sleep(300)")
 
     started = time.monotonic()
     with pytest.raises(StepFailure) as info:
         run(params, cache_dir=project_copy / "cache")
-    assert time.monotonic() - started < 28  # stopped by the timeout, not by the end of the sleep
+    assert time.monotonic() - started < 240  # stopped by the timeout, not by the end of the sleep
 
     failure = info.value
     kept = project_copy / "briefings" / "memorandum-2024.failed" / NOTEBOOK
-    assert failure.cell == _cell_number(kept, "time.sleep(30)")
+    assert failure.cell == _cell_number(kept, "time.sleep(300)")
     text = failure.render()
-    assert "CellTimeoutError" in text and "after 2 seconds" in text and "run.step_timeout_s" in text
-    assert "time.sleep(30)" in text and str(kept) in text
+    assert "StepTimeout" in text and "run.step_timeout_s = 30 s" in text
+    assert "time.sleep(300)" in text and str(kept) in text
     assert _contents(good) == before
     _no_leftovers(project_copy)
     assert not list(private_tmp.iterdir())

@@ -7,6 +7,7 @@ memo step would do on a cached rerun: the records of the first three steps do no
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 import zipfile
@@ -159,6 +160,41 @@ def test_annex_validation_section_shows_calibration_and_replication(default_run)
     assert start["invalidity"] > 0  # today's state, not an empty cohort
     inputs = results.table("economics.psa.inputs")
     assert list(inputs.columns) == ["parameter", "distribution", "low", "high", "value", "q025", "q975", "mean"]
+
+
+def test_annex_names_the_analysed_option_and_values_the_reference_against_no_programme(default_run):
+    result, _ = default_run
+    results = results_of(result.run_dir)
+    analysed = results.value(f"plan.option.{results.value('plan.sensitivity.option')}.label")
+    document = docx.Document(str(result.run_dir / "annex.docx"))
+    text = plain("\n".join(p.text for p in document.paragraphs)).replace("\u2019", "'")
+    sensitivity = [plain(p.text) for p in document.paragraphs
+                   if "valeur actuelle nette de" in p.text.lower() and "par rapport à la situation de référence" in p.text]
+    assert len(sensitivity) >= 3  # tornado figure, switching values note, two-way table
+    assert all(f"« {analysed} »" in line and "option recommandée" not in line for line in sensitivity)
+    for persp in ("society", "social_security"):
+        for metric in ("npv", "bcr"):
+            assert math.isfinite(results.value(f"plan.reference.vs_none.{persp}.{metric}"))
+    assert "Par rapport à l'absence de tout programme, la situation de référence rend" in text
+    bcr = plain(F.shown(results.value("plan.reference.vs_none.social_security.bcr"), "ratio", "fr"))
+    assert f"rend {bcr} par euro au budget de la sécurité sociale" in text
+
+
+def test_table_one_says_over_the_cap_and_reads_the_plan_yearly_cost(default_run):
+    result, _ = default_run
+    results = results_of(result.run_dir)
+    names = results.value("plan.option_order").split(",")
+    over = [n for n in names if not results.value(f"plan.option.{n}.within_cap")]
+    assert over, "the default cap leaves an option out; the check needs one"
+    memo = docx.Document(str(result.run_dir / "memo.docx"))
+    table = next(t for t in memo.tables if t.rows[0].cells[0].text == "Option")
+    best = [c.text for c in table.rows[0].cells].index("Meilleure option")
+    cells = {plain(r.cells[0].text): plain(r.cells[best].text) for r in table.rows[1:]}
+    for name in names:
+        label = plain(results.value(f"plan.option.{name}.label"))
+        if label in cells:
+            assert (cells[label] == "hors plafond") == (name in over), name
+        assert results.value(f"memo.option.{name}.annual_cost") == pytest.approx(results.value(f"plan.option.{name}.annual_cost"))
 
 
 def test_annex_shows_every_recorded_table_and_chart_with_french_headers(default_run):

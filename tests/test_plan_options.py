@@ -65,7 +65,9 @@ def test_default_plan_names_known_components(default_plan):
 
 def test_zero_coverage_is_no_programme(model, default_plan):
     zeros = [0.0] * len(default_plan.years)
-    p = with_options(default_plan, nothing={"label": "rien", "payer": "INASTI", "components": {c: {"coverage": zeros} for c in model.components}})
+    payers = {c: spec.payer or o.payer for o in default_plan.options.values() for c, spec in o.components.items()}
+    p = with_options(default_plan, nothing={"label": "rien", "payer": "INASTI",
+                                            "components": {c: {"coverage": zeros, "payer": payers.get(c)} for c in model.components}})
     res = plan.evaluate_plan(model, p, draws=0)
     y = res.yearly[res.yearly["option"] == "nothing"]
     for col in ("gross_cost", "allowances_avoided", "cases_averted_incapacity", "participants"):
@@ -81,14 +83,14 @@ def test_coverage_scales_participant_costs(model, default_plan):
     n = len(default_plan.years)
     p = with_options(
         default_plan,
-        half={"label": "moitié", "payer": "INASTI", "components": {"app": {"coverage": [0.5] * n}}},
-        whole={"label": "tout", "payer": "INASTI", "components": {"app": {"coverage": [1.0] * n}}},
+        half={"label": "moitié", "payer": default_plan.options["full"].payer, "components": {"app": {"coverage": [0.5] * n}}},
+        whole={"label": "tout", "payer": default_plan.options["full"].payer, "components": {"app": {"coverage": [1.0] * n}}},
     )
     res = plan.evaluate_plan(model, p, draws=0)
     v = model.base_values()
     uplift = 1 + v["optimism_bias"]
     fixed = v["component.app.fixed_cost_per_year"] * uplift
-    first = res.yearly[res.yearly["year"] == default_plan.first_year].set_index("option")
+    first = res.yearly[res.yearly["year"] == default_plan.first_year].groupby("option")[["gross_cost", "participants"]].sum()
     # year 1: same cohort in both, so the variable cost halves exactly; fixed costs are paid in full
     assert first.loc["half", "gross_cost"] - fixed == pytest.approx(0.5 * (first.loc["whole", "gross_cost"] - fixed))
     assert first.loc["half", "participants"] == pytest.approx(0.5 * first.loc["whole", "participants"])
@@ -122,8 +124,35 @@ def test_budget_impact_is_the_undiscounted_sum_of_yearly_streams(model, default_
         assert y["allowances_avoided"].sum() == pytest.approx(allowances)
     impact = results.budget_impact()
     assert impact["gross_cost"].sum() == pytest.approx(results.yearly["gross_cost"].sum())
-    # two payers in the light plan: information through the funds, the app through INASTI
-    assert results.yearly.query("option == 'light'")["payer"].nunique() == 2
+    # three payers in the light plan: information through the funds, the app through INASTI, savings to INAMI
+    assert results.yearly.query("option == 'light'")["payer"].nunique() == 3
+
+
+def test_savings_are_inami_and_each_component_keeps_its_payer(default_plan, results):
+    y = results.yearly
+    savings = y["payer"] == default_plan.savings_payer
+    assert default_plan.savings_payer.startswith("INAMI")
+    # allowances and healthcare avoided are booked on the INAMI line only, which pays for no prevention
+    assert (y.loc[~savings, ["allowances_avoided", "healthcare_avoided", "cases_averted_incapacity"]] == 0).all().all()
+    assert (y.loc[savings, "gross_cost"] == 0).all()
+    assert y.loc[savings & (y["option"] == "light"), "allowances_avoided"].sum() > 0
+    # so the prevention payers' net cost is never negative
+    impact = results.budget_impact()
+    assert (impact.loc[impact["payer"] != default_plan.savings_payer, "net_cost"] >= 0).all()
+    # the reference's prevention costs sit on the same payer line in every option: in the first plan year, when
+    # every option still has the reference's coverage, each payer line costs what the reference's does
+    first = y[y["year"] == default_plan.first_year]
+    base = first[first["option"] == default_plan.baseline].set_index("payer")["gross_cost"]
+    for name in ("targeted",):
+        other = first[first["option"] == name].set_index("payer")["gross_cost"]
+        assert other.reindex(base.index).to_numpy() == pytest.approx(base.to_numpy())
+
+
+def test_a_component_paid_by_different_payers_is_refused(default_plan):
+    data = default_plan.model_dump()
+    data["options"]["targeted"]["components"]["accompaniment"]["payer"] = "INASTI"
+    with pytest.raises(ValidationError, match="the same payer in every option"):
+        PlanParams.model_validate(data)
 
 
 def test_net_is_gross_minus_allowances_avoided(results):
@@ -295,3 +324,25 @@ def test_sensitivity_is_about_the_recommended_option_against_the_reference(model
     j = results.psa.options.index(option)
     assert results.summary.loc[option, "p_npv_positive"] == pytest.approx((results.psa.npv[:, j] > 0).mean())
     assert results.psa.reference == default_plan.baseline
+
+
+def test_one_yearly_cost_per_option_the_memo_reads_too(default_plan, results):
+    # the memo's Table 1 reads the gross cost of the last plan year summed over payers: the plan records that same figure
+    last = results.yearly[results.yearly["year"] == default_plan.last_year].groupby("option")["gross_cost"].sum()
+    for name in default_plan.options:
+        assert results.summary.loc[name, "annual_cost_full"] == pytest.approx(last[name])
+    assert results.summary.loc["full", "annual_cost_full"] > results.summary.loc["full", "peak_annual_cost"] * 0.999
+
+
+def test_the_reference_is_valued_against_no_programme_in_both_perspectives(model, default_plan, results):
+    pm = plan.plan_model(model, default_plan)
+    sim = eco.simulate(pm)
+    assert set(results.reference_vs_none) == {"society", "social_security"}
+    for persp, figures in results.reference_vs_none.items():
+        pv = eco.present_values(sim, persp)
+        base, light = pv[default_plan.baseline], pv["light"]
+        assert np.isfinite(figures["npv"]) and figures["bcr"] > 0
+        assert figures["bcr"] == pytest.approx(base["benefit"][0] / base["cost"][0])
+        # what the reference is worth plus what an extension adds over it is what the extension is worth on its own
+        added = results.summary.loc["light", f"{persp}.npv"]
+        assert figures["npv"] + added == pytest.approx(light["npv"][0], rel=1e-9, abs=1.0)

@@ -190,13 +190,18 @@ def _views(context, key: str):
 def _caption(context, key: str, entry: dict) -> str:
     from policy_kit.memo import labels as L
 
-    return L.caption(key, entry, context._)
+    return L.caption(key, entry, context._, **_option(context))
 
 
 def _alt(context, key: str, entry: dict, min_cell: int) -> str:
     from policy_kit.memo import labels as L
 
-    return L.alt_text(key, entry, context._, min_cell=min_cell)
+    return L.alt_text(key, entry, context._, min_cell=min_cell, **_option(context))
+
+
+def _option(context) -> dict[str, str]:
+    """The option the sensitivity captions name, once the plan step has recorded it."""
+    return {"option": context.analysed_option()} if "plan.sensitivity.option" in context.results else {}
 
 
 def labelled(frame: pd.DataFrame, context, codes: dict[str, str] | None = None) -> pd.DataFrame:

@@ -322,10 +322,8 @@ def _execute(step: Step, root: Path, staging: Path, params_path: Path, params: P
         )
     except Exception as exc:
         if expired.is_set():
-            timeout = StepTimeout(f"the step ran longer than run.step_timeout_s = {limit} s")
-            timeout.cell_index = getattr(exc, "cell_index", None)
-            timeout.source = getattr(exc, "source", "")
-            raise timeout from exc
+            # no cell index here: the failure names the last cell started, counted in the kept notebook
+            raise StepTimeout(f"the step ran longer than run.step_timeout_s = {limit} s") from exc
         raise
     finally:
         timer.cancel()

@@ -38,6 +38,11 @@ class AnnexContext:
     min_cell: int
     parameter_kinds: dict[str, str] = field(default_factory=dict)
 
+    def analysed_option(self) -> str:
+        """The label of the option the sensitivity analyses are about (the recommendation, or the best extension)."""
+        name = self.results.value("plan.sensitivity.option")
+        return self.plan_options.get(name) or self.results.value("plan.sensitivity.option_label")
+
     def parameter(self, name: str, fallback: str | None = None) -> str:
         return L.parameter_label(name, self._, components=self.components, effect_types=self.effect_types,
                                  fallback=fallback)
@@ -233,8 +238,8 @@ def switching(ctx: AnnexContext) -> list[Table]:
     kinds = [ctx.parameter_kinds.get(p, "other") for p in frame["parameter"]]
     data = pd.DataFrame({ctx.header(key, "label_fr"): ctx.parameter_cells(frame)})
     data = pd.concat([data, ctx.frame(key, frame, ["value"], param_kinds=kinds), ctx.frame(key, frame, ["within_range"])], axis=1)
-    note = ctx._("Value at which the net present value of the recommended option against the reference changes sign; "
-                 "« – »: no sign change on the searched domain.")
+    note = ctx._("Value at which the net present value of « {option} » against the reference changes sign; "
+                 "« – »: no sign change on the searched domain.").format(option=ctx.analysed_option())
     return [ctx.table(key, data, shown_columns=3, note=note)]
 
 
@@ -258,7 +263,7 @@ def two_way(ctx: AnnexContext) -> list[Table]:
     data = pd.DataFrame({"": [L.format_param(v, row_kind, ctx.language) for v in frame[row_name]]})
     for name, x in zip(frame.columns[1:], col_values):
         data[L.format_param(x, col_kind, ctx.language)] = [L.format_money(v, ctx.language, scale) for v in frame[name]]
-    caption = L.caption(key, ctx.results.entry(key), ctx._)
+    caption = L.caption(key, ctx.results.entry(key), ctx._, option=ctx.analysed_option())
     return [ctx.table(key, data, caption=f"{caption}. {corner}")]
 
 

@@ -63,6 +63,8 @@ def options_vs_reference(res: Results, model_perspective: str = "society") -> pd
             "net_cost": float(over_plan.loc[name, "net_cost"]),
             "extra_net_cost": float(over_plan.loc[name, "net_cost"] - over_plan.loc[base, "net_cost"]),
             "p_best": res.value(f"{key}.p_best"),
+            # an option over the budget cap cannot be the best under a capped rule: Table 1 says so, not « 0 % »
+            "within_cap": bool(res.value(f"{key}.within_cap")) if f"{key}.within_cap" in res else True,
         }
         for perspective in PERSPECTIVES:
             row[f"bcr_{perspective}"] = perspective_value(res, name, perspective, "bcr", model_perspective)

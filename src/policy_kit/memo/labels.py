@@ -388,7 +388,7 @@ CAPTIONS: dict[str, str] = {
     "economics.results.streams": N_("Cumulative discounted net benefit by year and option"),
     "plan.sensitivity.one_way": N_("One-way sensitivity analysis of the net present value"),
     "plan.sensitivity.switching": N_("Switching values of the net present value"),
-    "plan.sensitivity.two_way": N_("Net present value of the recommended option against the reference as the two most influential parameters vary"),
+    "plan.sensitivity.two_way": N_("Net present value of « {option} » against the reference as the two most influential parameters vary"),
     "plan.psa.summary": N_("Probabilistic analysis: means and 95 % intervals"),
     "plan.psa.ceac": N_("Probability that each option is the best, by value given to a case averted"),
     "plan.summary": N_("Comparison of the options"),
@@ -401,7 +401,7 @@ CAPTIONS: dict[str, str] = {
     "evidence.subgroups.chart": N_("Burn-out risk by subgroup"),
     "evidence.pilots.funnel_chart": N_("Accompaniment: from people referred to completed pathways"),
     "evidence.pooled.forest": N_("Effect of the accompaniment by pilot and pooled effect"),
-    "plan.sensitivity.tornado": N_("Parameters that move the recommended option's net present value against the reference most"),
+    "plan.sensitivity.tornado": N_("Parameters that move the net present value of « {option} » against the reference most"),
     "plan.psa.ce_plane": N_("Cost-effectiveness plane: cost and cases averted of each draw"),
     "plan.psa.ceac_chart": N_("Probability that each option is the best, by value given to a case averted"),
     "plan.budget_chart": N_("Yearly budget impact by option, gross and net of allowances avoided"),
@@ -413,7 +413,7 @@ ALT_TEXTS: dict[str, str] = {
     "evidence.subgroups.chart": N_("Horizontal bars of the weighted burn-out risk by gender, sector, region and working hours; cells of fewer than {min_cell} respondents are hidden"),
     "evidence.pilots.funnel_chart": N_("Funnel by pilot: people referred, accompanied and pathways completed"),
     "evidence.pooled.forest": N_("Forest plot: before/after effect of each pilot with its interval, and a diamond for the pooled effect"),
-    "plan.sensitivity.tornado": N_("Tornado chart: change in the recommended option's net present value against the reference when each parameter moves from its low to its high bound"),
+    "plan.sensitivity.tornado": N_("Tornado chart: change in the net present value of « {option} » against the reference when each parameter moves from its low to its high bound"),
     "plan.psa.ce_plane": N_("Scatter of the probabilistic draws: programme cost on the vertical axis, incapacity cases averted on the horizontal axis, by option"),
     "plan.psa.ceac_chart": N_("Acceptability curves: probability that each option is the most worthwhile as a function of the value given to a case averted"),
     "plan.budget_chart": N_("Bars by year and option: gross yearly cost and cost net of incapacity allowances avoided, in undiscounted euros"),
@@ -427,12 +427,20 @@ RULES: dict[str, str] = {
 }
 
 
-def caption(key: str, entry: Mapping, _: Translate) -> str:
-    return _(CAPTIONS[key]) if key in CAPTIONS else (entry.get("caption") or key)
+def caption(key: str, entry: Mapping, _: Translate, **values) -> str:
+    """The caption of a recorded table or figure; `values` fill its placeholders (the analysed option).
+    Without them, the caption the step recorded, which names the option itself."""
+    try:
+        return _(CAPTIONS[key]).format(**values) if key in CAPTIONS else (entry.get("caption") or key)
+    except KeyError:
+        return entry.get("caption") or key
 
 
 def alt_text(key: str, entry: Mapping, _: Translate, **values) -> str:
-    return _(ALT_TEXTS[key]).format(**values) if key in ALT_TEXTS else entry["alt"]
+    try:
+        return _(ALT_TEXTS[key]).format(**values) if key in ALT_TEXTS else entry["alt"]
+    except KeyError:
+        return entry["alt"]
 
 
 def rule_text(rule: str, _: Translate, recorded: str | None = None) -> str:

@@ -142,8 +142,12 @@ def _properties(stage: Stage, kind: str) -> tuple[DocumentProperties, Provenance
 def _figure(stage: Stage, key: str, _, width_cm: float, figure_key: str | None = None) -> Figure:
     res = stage.inputs
     entry = res.entry(key)
-    return Figure(res.figure_path(key), L.caption(key, entry, _),
-                  alt_text=L.alt_text(key, entry, _, min_cell=stage.params.evidence.min_cell),
+    values = {}
+    if key.startswith("plan.sensitivity.") and "plan.sensitivity.option" in res:
+        option = res.value("plan.sensitivity.option")
+        values["option"] = _plan_options(stage).get(option) or res.value("plan.sensitivity.option_label")
+    return Figure(res.figure_path(key), L.caption(key, entry, _, **values),
+                  alt_text=L.alt_text(key, entry, _, min_cell=stage.params.evidence.min_cell, **values),
                   key=figure_key or f"fig:{key}", width_cm=width_cm)
 
 
@@ -302,6 +306,8 @@ def options_table(stage: Stage, _) -> pd.DataFrame:
     out = {_("Option"): frame["label"].tolist()}
     for name, header in columns.items():
         out[header.format(**years)] = [F.shown(v, F.UNITS[name], lang) for v in frame[name]]
+    best = columns["p_best"].format(**years)
+    out[best] = [cell if within else _("over the cap") for cell, within in zip(out[best], frame["within_cap"])]
     return pd.DataFrame(out)
 
 
@@ -886,6 +892,15 @@ def _validation(stage: Stage, _) -> Section:
                                   "budget of {budget}: a difference of {gap}.").format(
                                       label=res.value("plan.reference.label"), cost=_value(stage, "plan.reference.annual_cost"),
                                       budget=_value(stage, "plan.current_budget"), gap=_value(stage, "plan.reference.budget_gap"))))
+    if "plan.reference.vs_none.social_security.bcr" in res:
+        # the memo asks to make the reference permanent: what it returns against no programme at all
+        blocks.append(Paragraph(_("Against no programme at all, the reference returns {bcr_ss} per euro to the social-security "
+                                  "budget (net present value {npv_ss}) and {bcr_society} per euro to society (net present "
+                                  "value {npv_society}).").format(
+                                      bcr_ss=memo_format(res, "plan.reference.vs_none.social_security.bcr", lang),
+                                      npv_ss=memo_format(res, "plan.reference.vs_none.social_security.npv", lang),
+                                      bcr_society=memo_format(res, "plan.reference.vs_none.society.bcr", lang),
+                                      npv_society=memo_format(res, "plan.reference.vs_none.society.npv", lang))))
     if "economics.psa.inputs" in res:
         inputs = res.table("economics.psa.inputs")
         kinds = parameter_kinds(stage)

@@ -57,6 +57,10 @@ class PlanParams(_Strict):
     current_budget: Sourced = Field(description="structural yearly budget already granted to the funds, EUR")
     decision_rule: DecisionRule = "max_npv_under_cap"
     baseline: str = Field(description="the option the others are compared with (status quo)")
+    savings_payer: LocalText = Field(
+        default="INAMI — indemnités et soins de santé des indépendants",
+        description="who gains the allowances and healthcare avoided, in every option",
+    )
     options: dict[str, PlanOption]
 
     @property
@@ -81,5 +85,15 @@ class PlanParams(_Strict):
                         found.add(("options", name, "components", comp, "coverage"),
                                   f"coverage has {len(spec.coverage)} values",
                                   f"one per year {self.first_year}–{self.last_year} ({n_years})", f"{len(spec.coverage)} values")
+        # a component is paid by the same body in every option, so payer lines compare across options
+        payers: dict[str, str] = {}
+        for name, option in self.options.items():
+            for comp, spec in option.components.items():
+                payer = spec.payer or option.payer
+                first = payers.setdefault(comp, payer)
+                if payer != first:
+                    found.add(("options", name, "components", comp, "payer"),
+                              f"component '{comp}' is paid by another payer than in the other options",
+                              f"the same payer in every option ({first!r})", repr(payer))
         found.raise_if_any()
         return self

@@ -74,32 +74,30 @@ def _yearly(pm: EconomicModel, plan: PlanParams, sim) -> pd.DataFrame:
     """Long table option × payer × year for the plan years (first draw of `sim`)."""
     in_plan = np.isin(pm.years, plan.years)
     years = pm.years[in_plan]
+    zero = np.zeros(in_plan.sum())
     rows = []
     for name, opt in plan.options.items():
         key = engine_name(name)
-        payers = list(dict.fromkeys([opt.payer] + [_payer(plan, name, c) for c in opt.components]))
+        payers = list(dict.fromkeys([_payer(plan, name, c) for c in opt.components]))
         for payer in payers:
             comps = [c for c in opt.components if _payer(plan, name, c) == payer]
-            zero = np.zeros(in_plan.sum())
-            gross = sum((sim.component_cost[key][c][0, in_plan] for c in comps), zero)
-            reached = sum((sim.component_participants[key][c][0, in_plan] for c in comps), zero)
-            main = payer == opt.payer  # savings and cases are shown on the option's own payer line
-            pick = (lambda a: a[0, in_plan]) if main else (lambda a: zero)  # noqa: E731
-            frame = pd.DataFrame(
-                {
-                    "option": name,
-                    "label": opt.label,
-                    "year": years,
-                    "payer": payer,
-                    "gross_cost": gross,
-                    "allowances_avoided": pick(sim.benefits[key]["allowances"]),
-                    "healthcare_avoided": pick(sim.benefits[key]["healthcare"]),
-                    "cases_averted_incapacity": pick(sim.entries_averted[key]),
-                    "invalidity_person_years_averted": pick(sim.invalidity_py_averted[key]),
-                    "participants": reached,
-                }
-            )
-            rows.append(frame)
+            rows.append(pd.DataFrame({
+                "option": name, "label": opt.label, "year": years, "payer": payer,
+                "gross_cost": sum((sim.component_cost[key][c][0, in_plan] for c in comps), zero),
+                "allowances_avoided": zero, "healthcare_avoided": zero,
+                "cases_averted_incapacity": zero, "invalidity_person_years_averted": zero,
+                "participants": sum((sim.component_participants[key][c][0, in_plan] for c in comps), zero),
+            }))
+        # allowances and healthcare avoided are INAMI's, whoever pays for the prevention
+        rows.append(pd.DataFrame({
+            "option": name, "label": opt.label, "year": years, "payer": plan.savings_payer,
+            "gross_cost": zero,
+            "allowances_avoided": sim.benefits[key]["allowances"][0, in_plan],
+            "healthcare_avoided": sim.benefits[key]["healthcare"][0, in_plan],
+            "cases_averted_incapacity": sim.entries_averted[key][0, in_plan],
+            "invalidity_person_years_averted": sim.invalidity_py_averted[key][0, in_plan],
+            "participants": zero,
+        }))
     out = pd.concat(rows, ignore_index=True)
     out["net_cost"] = out["gross_cost"] - out["allowances_avoided"]
     return out[["option", "label", "year", "payer", *YEARLY_COLUMNS]]
@@ -127,6 +125,7 @@ class PlanResults:
     ranking: Ranking
     p_best: pd.Series  # index option
     psa: PsaResult | None = None  # every option against the baseline, the draws behind p_best and p_npv_positive
+    reference_vs_none: dict[str, dict[str, float]] | None = None  # perspective → npv, bcr of the baseline vs no programme
 
     @property
     def recommended(self) -> str:
@@ -170,6 +169,16 @@ def _ratio(num: float, den: float) -> float:
     return num / den if den > 0 else math.nan
 
 
+def _reference_vs_none(plan: PlanParams, sim) -> dict[str, dict[str, float]]:
+    """The baseline against no programme at all, in each perspective: what making it permanent is worth."""
+    out = {}
+    for persp in PERSPECTIVES:
+        pv = present_values(sim, persp)[engine_name(plan.baseline)]
+        cost, benefit = float(pv["cost"][0]), float(pv["benefit"][0])
+        out[persp] = {"npv": benefit - cost, "bcr": _ratio(benefit, cost)}
+    return out
+
+
 def _summary(plan: PlanParams, yearly: pd.DataFrame, inc_base: dict, psa: PsaResult | None,
              persp_base: dict | None = None) -> pd.DataFrame:
     totals = option_totals(yearly)
@@ -185,7 +194,9 @@ def _summary(plan: PlanParams, yearly: pd.DataFrame, inc_base: dict, psa: PsaRes
         t = totals.loc[name]
         p = {k: float(a[0]) for k, a in inc_base[name].items()}
         is_base = name == plan.baseline
-        annual_full = float(t.loc[first_full[name], "gross_cost"])
+        # the yearly cost is the last plan year's, when every option runs at its final coverage: the one figure
+        # the memo, the annex and the budget comparison all read
+        annual_full = float(t.loc[plan.last_year, "gross_cost"])
         row = {
             "label": opt.label,
             "payer": opt.payer,
@@ -261,7 +272,7 @@ def evaluate_plan(model: EconomicModel, plan: PlanParams, *, draws: int | None =
     summary["p_best"] = p_best.reindex(summary.index).to_numpy()
     summary["eligible"] = ranking.table["eligible"].reindex(summary.index).to_numpy()
     summary["rank"] = ranking.table["rank"].reindex(summary.index).to_numpy()
-    return PlanResults(plan, pm, yearly, summary, draw_table, ranking, p_best, psa)
+    return PlanResults(plan, pm, yearly, summary, draw_table, ranking, p_best, psa, _reference_vs_none(plan, sim))
 
 
 def decide(

@@ -35,7 +35,7 @@ def record(recorder, results: PlanResults, changes: pd.DataFrame | None = None) 
         recorder.scalar(f"{prefix}.npv", row["npv"], unit="EUR", ci=ci, origin="model", label="VAN par rapport à la situation de référence")
         recorder.scalar(f"{prefix}.bcr", row["bcr"], unit="ratio", origin="model", label="euros rendus par euro investi")
         recorder.scalar(f"{prefix}.roi", row["roi"], unit="ratio", origin="model")
-        recorder.scalar(f"{prefix}.annual_cost", row["annual_cost_full"], unit="EUR", origin="model", label="coût brut annuel à pleine couverture")
+        recorder.scalar(f"{prefix}.annual_cost", row["annual_cost_full"], unit="EUR", origin="model", label="coût brut annuel la dernière année du plan")
         recorder.scalar(f"{prefix}.peak_annual_cost", row["peak_annual_cost"], unit="EUR", origin="model")
         recorder.scalar(f"{prefix}.gross_cost_plan_years", row["gross_cost_plan_years"], unit="EUR", origin="model")
         recorder.scalar(f"{prefix}.net_cost_plan_years", row["net_cost_plan_years"], unit="EUR", origin="model")
@@ -44,6 +44,8 @@ def record(recorder, results: PlanResults, changes: pd.DataFrame | None = None) 
         recorder.scalar(f"{prefix}.budget_ratio", row["annual_cost_full_vs_current_budget_ratio"], unit="ratio", origin="model")
         recorder.scalar(f"{prefix}.budget_difference", row["annual_cost_full_minus_current_budget"], unit="EUR", origin="model")
         recorder.scalar(f"{prefix}.p_best", row["p_best"], unit="probability", origin="model")
+        recorder.scalar(f"{prefix}.within_cap", bool(results.ranking.table.loc[name, "eligible"]), origin="model",
+                        label="coût annuel sous le plafond budgétaire")
         if "p_npv_positive" in s.columns:
             recorder.scalar(f"{prefix}.p_npv_positive", row["p_npv_positive"], unit="probability", origin="model")
         for persp, label in PERSPECTIVE_LABELS.items():
@@ -75,6 +77,14 @@ def record(recorder, results: PlanResults, changes: pd.DataFrame | None = None) 
                     label="coût modélisé de la référence moins le budget structurel déclaré")
     recorder.scalar("plan.reference.budget_gap_share", base["annual_cost_full_minus_current_budget"] / plan.current_budget.value,
                     unit="share", origin="model")
+    for persp, label in PERSPECTIVE_LABELS.items():
+        against_none = (results.reference_vs_none or {}).get(persp)
+        if against_none is None:
+            continue
+        recorder.scalar(f"plan.reference.vs_none.{persp}.npv", against_none["npv"], unit="EUR", origin="model",
+                        label=f"VAN de la situation de référence par rapport à l'absence de programme ({label})")
+        recorder.scalar(f"plan.reference.vs_none.{persp}.bcr", against_none["bcr"], unit="ratio", origin="model",
+                        label=f"euros rendus par euro de la situation de référence, sans programme comme comparaison ({label})")
     recorder.scalar("plan.decision_rule", plan.decision_rule, origin="params")
     recorder.scalar("plan.baseline", plan.baseline, origin="params")
     recorder.table("plan.yearly", results.yearly, caption="Impact budgétaire annuel non actualisé, par option et payeur")
