@@ -138,9 +138,9 @@ def _tracking(manager_class):
     return StepKernelManager
 
 
-# A Unix socket path holds at most 107 bytes; the kernel's are <base>/policy-kit-kernel-XXXXXXXX/kernel-<n>.
+# A Unix socket path holds at most 107 bytes; the kernel's are <base>/policy-kit-kernel-<8 random characters>/kernel-<n>.
 SOCKET_PATH_MAX = 107
-_SOCKET_ROOM = len("/policy-kit-kernel-xxxxxxxx/kernel-9")  # jupyter numbers ipc channels 1 to 5
+_SOCKET_ROOM = len("/policy-kit-kernel-") + 8 + len("/kernel-9")  # jupyter numbers ipc channels 1 to 5
 
 
 def _socket_base() -> str:
